@@ -1,0 +1,121 @@
+/**
+ * The two transformations' traces.
+ *
+ * JvpTrace (forward mode) carries k tangents beside each primal: one primal
+ * computation serves k directions, and a tangent that is still zero (null)
+ * costs nothing — which is what makes block HVPs cheap.
+ *
+ * TapeTrace (reverse mode) records each primitive applied to a tracked value
+ * on a tape, then walks the tape backwards applying VJP rules. The backward
+ * pass runs after the trace is popped, on lower-level values, so outer
+ * transformations see and differentiate it.
+ */
+import type { Op } from '../tensor/primitives.js';
+import { broadcastTo, sumTo } from '../tensor/ops.js';
+import { sameShape } from '../tensor/shapes.js';
+import { type JvpBox, type TapeBox, type TapeNode, Tensor, release, retain } from '../tensor/tensor.js';
+import { type Trace, bind } from './bind.js';
+import { rules } from './rules.js';
+
+type AnyJvp = (x: Tensor[], dx: (Tensor | null)[], y: Tensor, op: Op) => Tensor | null;
+type AnyVjp = (g: Tensor, x: Tensor[], y: Tensor, op: Op, need: boolean[]) => (Tensor | null)[];
+
+export class JvpTrace implements Trace {
+  constructor(readonly level: number, readonly k: number) {}
+
+  /** A tracer carrying `tangents` (k entries, null = zero); a bare value when all are zero. */
+  box(primal: Tensor, tangents: (Tensor | null)[]): Tensor {
+    if (tangents.every((t) => t === null)) return primal;
+    return new Tensor(primal.shape, primal.dtype, { kind: 'jvp', level: this.level, primal, tangents });
+  }
+
+  primalOf(x: Tensor): Tensor {
+    return x.level === this.level ? (x.impl as JvpBox).primal : x;
+  }
+
+  tangentOf(x: Tensor, j: number): Tensor | null {
+    return x.level === this.level ? (x.impl as JvpBox).tangents[j] : null;
+  }
+
+  process(op: Op, inputs: Tensor[]): Tensor {
+    const primals = inputs.map((x) => this.primalOf(x));
+    const y = bind(op, primals);
+    const jvp = rules[op.op].jvp as AnyJvp;
+    let tangents: (Tensor | null)[] | null = null;
+    for (let j = 0; j < this.k; j++) {
+      const dx = inputs.map((x) => this.tangentOf(x, j));
+      if (dx.every((t) => t === null)) continue; // zero in, zero out: no work for this direction
+      let t = jvp(primals, dx, y, op);
+      if (!t) continue;
+      if (!sameShape(t.shape, y.shape)) t = broadcastTo(t, y.shape);
+      tangents ??= new Array<Tensor | null>(this.k).fill(null);
+      tangents[j] = t;
+    }
+    return tangents ? this.box(y, tangents) : y;
+  }
+}
+
+export class TapeTrace implements Trace {
+  private readonly nodes: TapeNode[] = [];
+  constructor(readonly level: number) {}
+
+  /** Start tracking `x` as a variable to differentiate with respect to. */
+  leaf(x: Tensor): Tensor {
+    const node: TapeNode = { op: null, inputs: [], out: null, parents: [], index: this.nodes.length };
+    this.nodes.push(node);
+    return new Tensor(x.shape, x.dtype, { kind: 'tape', level: this.level, value: x, node });
+  }
+
+  valueOf(x: Tensor): Tensor {
+    return x.level === this.level ? (x.impl as TapeBox).value : x;
+  }
+
+  nodeOf(x: Tensor): TapeNode | null {
+    return x.level === this.level ? (x.impl as TapeBox).node : null;
+  }
+
+  process(op: Op, inputs: Tensor[]): Tensor {
+    const values = inputs.map((x) => this.valueOf(x));
+    const y = bind(op, values);
+    const parents = inputs.map((x) => this.nodeOf(x));
+    if (parents.every((p) => p === null)) return y; // does not depend on a tracked variable
+    const node: TapeNode = { op, inputs: values, out: y, parents, index: this.nodes.length };
+    this.nodes.push(node);
+    // The tape outlives inner scopes (grad of grad): hold our own references.
+    for (const v of values) retain(v);
+    retain(y);
+    return new Tensor(y.shape, y.dtype, { kind: 'tape', level: this.level, value: y, node });
+  }
+
+  /** Cotangents of `leaves` given the cotangent `seed` of `out` (null where out does not depend on a leaf). */
+  backward(out: Tensor, seed: Tensor, leaves: (TapeNode | null)[]): (Tensor | null)[] {
+    const outNode = this.nodeOf(out);
+    if (!outNode) return leaves.map(() => null);
+    const ct = new Map<TapeNode, Tensor>([[outNode, seed]]);
+    for (let i = outNode.index; i >= 0; i--) {
+      const node = this.nodes[i];
+      const g = ct.get(node);
+      if (!g || !node.op) continue;
+      ct.delete(node);
+      const vjp = rules[node.op.op].vjp as AnyVjp;
+      const cts = vjp(g, node.inputs, node.out!, node.op, node.parents.map((p) => p !== null));
+      node.parents.forEach((p, k) => {
+        let c = cts[k];
+        if (!p || !c) return;
+        if (!sameShape(c.shape, node.inputs[k].shape)) c = sumTo(c, node.inputs[k].shape);
+        const prev = ct.get(p);
+        ct.set(p, prev ? bind({ op: 'add' }, [prev, c]) : c);
+      });
+    }
+    return leaves.map((l) => (l ? ct.get(l) ?? null : null));
+  }
+
+  /** Drop the tape's references; call once the backward passes are done. */
+  dispose(): void {
+    for (const n of this.nodes) {
+      for (const v of n.inputs) release(v);
+      if (n.out) release(n.out);
+    }
+    this.nodes.length = 0;
+  }
+}

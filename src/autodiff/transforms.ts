@@ -1,0 +1,165 @@
+/**
+ * The JAX-like transformations: grad, valueAndGrad, vjp, jvp (with k tangents
+ * at once), and Hessian-vector products as forward-over-reverse,
+ * hvp = jvp(grad(f)). Parameters are trees of tensors (see tree.ts); results
+ * have the same structure. Every call runs in its own `tidy` scope: the
+ * intermediates of a call are freed when it returns.
+ */
+import { broadcastTo, reshape } from '../tensor/ops.js';
+import { scalar } from '../tensor/create.js';
+import { fmt } from '../tensor/shapes.js';
+import { type TapeNode, Tensor, tidy } from '../tensor/tensor.js';
+import { popTrace, pushTrace } from './bind.js';
+import { JvpTrace, TapeTrace } from './traces.js';
+import { type PartialTree, type Tree, flatten, flattenPartial } from './tree.js';
+
+const zerosLike = (x: Tensor): Tensor => broadcastTo(scalar(0, x.dtype), x.shape);
+const onesLike = (x: Tensor): Tensor => broadcastTo(scalar(1, x.dtype), x.shape);
+
+/** Reverse pass over `f` at the given leaves; `wrt[i] === false` treats leaf i as a constant. */
+function reverse(
+  f: (leaves: Tensor[]) => Tensor, leaves: Tensor[], wrt?: boolean[],
+): { tape: TapeTrace; out: Tensor; nodes: (TapeNode | null)[] } {
+  const tape = pushTrace((l) => new TapeTrace(l));
+  let out: Tensor;
+  let tracked: Tensor[];
+  try {
+    tracked = leaves.map((x, i) => (wrt && !wrt[i] ? x : tape.leaf(x)));
+    out = f(tracked);
+  } catch (e) {
+    popTrace(tape);
+    tape.dispose();
+    throw e;
+  }
+  popTrace(tape);
+  if (!(out instanceof Tensor)) {
+    tape.dispose();
+    throw new Error('grad: the function must return a Tensor');
+  }
+  return { tape, out, nodes: tracked.map((t) => tape.nodeOf(t)) };
+}
+
+function gradLeaves(f: (leaves: Tensor[]) => Tensor, leaves: Tensor[], wrt?: boolean[]): { value: Tensor; grads: Tensor[] } {
+  const { tape, out, nodes } = reverse(f, leaves, wrt);
+  try {
+    if (out.size !== 1) throw new Error(`grad: the function must return a scalar, got shape ${fmt(out.shape)}`);
+    const cts = tape.backward(out, onesLike(out), nodes);
+    return { value: reshape(tape.valueOf(out), []), grads: cts.map((c, i) => c ?? zerosLike(leaves[i])) };
+  } finally {
+    tape.dispose();
+  }
+}
+
+/** The value of a scalar function and its gradient with respect to every leaf of `params`. */
+export function valueAndGrad<P extends Tree>(f: (params: P) => Tensor): (params: P) => { value: Tensor; grads: P } {
+  return (params) =>
+    tidy(() => {
+      const { leaves, unflatten } = flatten(params);
+      const { value, grads } = gradLeaves((xs) => f(unflatten(xs)), leaves);
+      return { value, grads: unflatten(grads) };
+    });
+}
+
+/** The gradient of a scalar function, with the structure of `params`. */
+export function grad<P extends Tree>(f: (params: P) => Tensor): (params: P) => P {
+  const vg = valueAndGrad(f);
+  return (params) => vg(params).grads;
+}
+
+/** A reverse-mode linearization: the value now, cotangents on demand. Call `dispose` when done. */
+export interface Vjp<P extends Tree> {
+  value: Tensor;
+  /** Cotangents of the inputs for an output cotangent of the output's shape. */
+  backward(cotangent: Tensor): P;
+  dispose(): void;
+}
+
+export function vjp<P extends Tree>(f: (params: P) => Tensor, primals: P): Vjp<P> {
+  const { leaves, unflatten } = flatten(primals);
+  const { tape, out, nodes } = tidy(() => reverse((xs) => f(unflatten(xs)), leaves));
+  const value = tape.valueOf(out);
+  return {
+    value,
+    backward: (ct) => {
+      if (ct.shape.join() !== out.shape.join()) {
+        throw new Error(`vjp: cotangent shape ${fmt(ct.shape)} does not match the output shape ${fmt(out.shape)}`);
+      }
+      return tidy(() => unflatten(tape.backward(out, ct, nodes).map((c, i) => c ?? zerosLike(leaves[i]))));
+    },
+    dispose: () => tape.dispose(),
+  };
+}
+
+/** Run `f` under forward mode with k tangent directions; tangents of the output are returned per direction. */
+function forward(f: (leaves: Tensor[]) => Tree, leaves: Tensor[], tangents: (Tensor | null)[][]): { value: Tree; tangents: Tree[] } {
+  const k = tangents.length;
+  const jt = pushTrace((l) => new JvpTrace(l, k));
+  let out: Tree;
+  try {
+    leaves.forEach((x, i) => tangents.forEach((ts) => checkTangent(x, ts[i])));
+    out = f(leaves.map((x, i) => jt.box(x, tangents.map((ts) => ts[i]))));
+  } finally {
+    popTrace(jt);
+  }
+  const { leaves: outs, unflatten } = flatten(out);
+  const value = unflatten(outs.map((o) => jt.primalOf(o)));
+  const tangentsOut = Array.from({ length: k }, (_, j) =>
+    unflatten(outs.map((o) => jt.tangentOf(o, j) ?? zerosLike(jt.primalOf(o)))));
+  return { value, tangents: tangentsOut };
+}
+
+function checkTangent(x: Tensor, t: Tensor | null): void {
+  if (t && t.shape.join() !== x.shape.join()) {
+    throw new Error(`jvp: tangent shape ${fmt(t.shape)} does not match its primal's shape ${fmt(x.shape)}`);
+  }
+}
+
+/** Forward mode: f(primals) and its directional derivative along `tangents` (missing leaves are zero). */
+export function jvp<P extends Tree, R extends Tree>(
+  f: (params: P) => R, primals: P, tangents: PartialTree<P>,
+): { value: R; tangent: R } {
+  const r = jvpMulti(f, primals, [tangents]);
+  return { value: r.value, tangent: r.tangents[0] };
+}
+
+/** Forward mode with k directions sharing one primal computation. */
+export function jvpMulti<P extends Tree, R extends Tree>(
+  f: (params: P) => R, primals: P, tangents: PartialTree<P>[],
+): { value: R; tangents: R[] } {
+  return tidy(() => {
+    const { leaves, unflatten } = flatten(primals);
+    const ts = tangents.map((t) => flattenPartial(primals, t));
+    const r = forward((xs) => f(unflatten(xs)), leaves, ts);
+    return { value: r.value as R, tangents: r.tangents as R[] };
+  });
+}
+
+export interface HvpOptions {
+  /**
+   * Differentiate only with respect to these leaves (by position in the
+   * flattened tree); others are constants. With v nonzero only on block b and
+   * wrt = [b], the result is H_bb·v_b and the backward pass stops at block b.
+   */
+  wrt?: boolean[];
+}
+
+/**
+ * Hessian-vector products H·v_j for k directions in one sweep: one primal
+ * forward and backward pass shared by all directions (forward-over-reverse,
+ * the JVP of the gradient). Leaves missing from a v_j are zero in it.
+ */
+export function hvpMulti<P extends Tree>(
+  f: (params: P) => Tensor, params: P, vs: PartialTree<P>[], opts: HvpOptions = {},
+): P[] {
+  return tidy(() => {
+    const { leaves, unflatten } = flatten(params);
+    const ts = vs.map((v) => flattenPartial(params, v));
+    const r = forward((xs) => gradLeaves((ys) => f(unflatten(ys)), xs, opts.wrt).grads, leaves, ts);
+    return (r.tangents as Tensor[][]).map((g) => unflatten(g));
+  });
+}
+
+/** H·v, the Hessian of the scalar `f` at `params` times `v` (forward-over-reverse). */
+export function hvp<P extends Tree>(f: (params: P) => Tensor, params: P, v: PartialTree<P>, opts: HvpOptions = {}): P {
+  return hvpMulti(f, params, [v], opts)[0];
+}

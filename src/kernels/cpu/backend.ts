@@ -1,0 +1,108 @@
+/**
+ * The CPU backend: the readable specification of every primitive, and the
+ * backend experiments run on where no GPU exists. Storage is a typed array.
+ */
+import os from 'node:os';
+import type { Backend, Storage, TensorInfo } from '../../tensor/backend.js';
+import { type AnyTypedArray, type DType, arrayFor, bytesPer } from '../../tensor/dtype.js';
+import type { Op } from '../../tensor/primitives.js';
+import { type Shape, sizeOf } from '../../tensor/shapes.js';
+import { col2im, im2col } from './conv.js';
+import { binary, unary, where } from './elementwise.js';
+import { gather, scatterAdd } from './gather.js';
+import { type Gemm, matmul, matmulReference } from './matmul.js';
+import { broadcastTo, cast, pad, slice, transpose } from './movement.js';
+import { reduce } from './reduce.js';
+import { layernorm, softmax } from './rows.js';
+
+export interface CpuStorage extends Storage {
+  readonly data: AnyTypedArray;
+}
+
+export interface CpuBackendOptions {
+  /** The matmul kernel; the plain reference loop unless a faster one is supplied. */
+  gemm?: Gemm;
+  /** Allocator for float storage (for example SharedArrayBuffer-backed arrays the gemm workers can read). */
+  alloc?: (dtype: DType, n: number) => AnyTypedArray;
+}
+
+export class CpuBackend implements Backend {
+  readonly name = 'cpu';
+  readonly device: string;
+  private live = 0;
+  private bytes = 0;
+  private readonly gemm: Gemm;
+  private readonly alloc: (dtype: DType, n: number) => AnyTypedArray;
+
+  constructor(opts: CpuBackendOptions = {}) {
+    this.gemm = opts.gemm ?? matmulReference;
+    this.alloc = opts.alloc ?? arrayFor;
+    this.device = `CPU (${os.cpus().length} cores, ${opts.gemm ? 'tiled gemm' : 'reference gemm'})`;
+  }
+
+  private make(dtype: DType, n: number): CpuStorage {
+    this.live++;
+    this.bytes += n * bytesPer(dtype);
+    return { backend: this, data: this.alloc(dtype, n) };
+  }
+
+  upload(data: AnyTypedArray, dtype: DType): CpuStorage {
+    const s = this.make(dtype, data.length);
+    s.data.set(data);
+    return s;
+  }
+
+  read(s: Storage, dtype: DType, size: number): Promise<AnyTypedArray> {
+    return Promise.resolve(this.readSync(s, dtype, size));
+  }
+
+  readSync(s: Storage, _dtype: DType, _size: number): AnyTypedArray {
+    return (s as CpuStorage).data.slice();
+  }
+
+  free(s: Storage): void {
+    const d = (s as CpuStorage).data;
+    this.live--;
+    this.bytes -= d.length * d.BYTES_PER_ELEMENT;
+  }
+
+  stats(): { buffers: number; bytes: number } {
+    return { buffers: this.live, bytes: this.bytes };
+  }
+
+  run(op: Op, inputs: readonly TensorInfo[], outSpec: { shape: Shape; dtype: DType }): CpuStorage {
+    const outS = this.make(outSpec.dtype, sizeOf(outSpec.shape));
+    const out = outS.data;
+    const x = inputs.map((t) => (t.storage as CpuStorage).data);
+    const sh = inputs.map((t) => t.shape);
+    const lastDim = sh[0]?.[sh[0].length - 1] ?? 1;
+    switch (op.op) {
+      case 'neg': case 'exp': case 'log': case 'sqrt': case 'tanh': case 'erf':
+        unary(op.op, x[0], out); break;
+      case 'add': case 'sub': case 'mul': case 'div': case 'greater': case 'equal':
+        binary(op.op, x[0], sh[0], x[1], sh[1], out, outSpec.shape); break;
+      case 'where': where(x[0], sh[0], x[1], sh[1], x[2], sh[2], out, outSpec.shape); break;
+      case 'sum': case 'max': reduce(op.op, x[0], sh[0], out, outSpec.shape); break;
+      case 'reshape': out.set(x[0]); break;
+      case 'transpose': transpose(x[0], sh[0], op.perm, out); break;
+      case 'broadcast': broadcastTo(x[0], sh[0], out, outSpec.shape); break;
+      case 'slice': slice(x[0], sh[0], op.begin, out, outSpec.shape); break;
+      case 'pad': pad(x[0], sh[0], op.before, out, outSpec.shape); break;
+      case 'cast': cast(x[0], out); break;
+      case 'matmul': matmul(this.gemm, x[0], sh[0], x[1], sh[1], op.transA, op.transB, out, outSpec.shape); break;
+      case 'gather': gather(x[0], sh[0][0], x[1] as Int32Array, out); break;
+      case 'scatterAdd': scatterAdd(x[0], x[1] as Int32Array, op.rows, out); break;
+      case 'im2col': {
+        const [b, c, h, w] = sh[0];
+        im2col(x[0], { b, c, h, w, kh: op.kh, kw: op.kw, stride: op.stride, pad: op.pad }, out); break;
+      }
+      case 'col2im': {
+        const [b, c] = outSpec.shape;
+        col2im(x[0], { b, c, h: op.h, w: op.w, kh: op.kh, kw: op.kw, stride: op.stride, pad: op.pad }, out); break;
+      }
+      case 'softmax': softmax(x[0], lastDim, out); break;
+      case 'layernorm': layernorm(x[0], lastDim, op.eps, out); break;
+    }
+    return outS;
+  }
+}

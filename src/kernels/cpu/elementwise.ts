@@ -1,0 +1,92 @@
+/**
+ * Elementwise primitives with NumPy broadcasting, as plain loops.
+ *
+ * Broadcasting is done with strides: an input axis of size 1 that is
+ * stretched gets stride 0, so the same element is read again. The innermost
+ * axis is a tight loop; the outer axes advance an index counter.
+ */
+import type { AnyTypedArray } from '../../tensor/dtype.js';
+import type { BinaryName, UnaryName } from '../../tensor/primitives.js';
+import { type Shape, sizeOf, stridesOf } from '../../tensor/shapes.js';
+import { erf } from './erf.js';
+
+/** Strides of `inShape` read as if broadcast to `outShape` (0 on stretched axes). */
+export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
+  const st = stridesOf(inShape);
+  const off = outShape.length - inShape.length;
+  return outShape.map((d, i) => (i < off || inShape[i - off] === 1 ? 0 : st[i - off]));
+}
+
+/**
+ * Visit every output position of `outShape`, calling `inner(o, offs, n, steps)` once
+ * per innermost row: `o` is the output offset, `offs[k]` the offset in input k, `n`
+ * the row length and `steps[k]` input k's stride along the row (0 or 1 typically).
+ */
+export function forEachRow(
+  outShape: Shape, inStrides: number[][],
+  inner: (o: number, offs: number[], n: number, steps: number[]) => void,
+): void {
+  const rank = outShape.length;
+  const total = sizeOf(outShape);
+  if (total === 0) return;
+  if (rank === 0) { inner(0, inStrides.map(() => 0), 1, inStrides.map(() => 0)); return; }
+  const n = outShape[rank - 1];
+  const steps = inStrides.map((s) => s[rank - 1]);
+  const idx = new Array<number>(rank - 1).fill(0);
+  const offs = inStrides.map(() => 0);
+  for (let o = 0; o < total; o += n) {
+    inner(o, offs, n, steps);
+    // Advance the outer index counter like an odometer, updating input offsets.
+    for (let ax = rank - 2; ax >= 0; ax--) {
+      idx[ax]++;
+      for (let k = 0; k < offs.length; k++) offs[k] += inStrides[k][ax];
+      if (idx[ax] < outShape[ax]) break;
+      for (let k = 0; k < offs.length; k++) offs[k] -= inStrides[k][ax] * outShape[ax];
+      idx[ax] = 0;
+    }
+  }
+}
+
+/** out[i] = f(a[i]) for one of the unary primitives. a, out: same length. */
+export function unary(name: UnaryName, a: AnyTypedArray, out: AnyTypedArray): void {
+  const n = a.length;
+  switch (name) {
+    case 'neg': for (let i = 0; i < n; i++) out[i] = -a[i]; break;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]); break;
+    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(a[i]); break;
+    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]); break;
+    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]); break;
+    case 'erf': for (let i = 0; i < n; i++) out[i] = erf(a[i]); break;
+  }
+}
+
+/** out = a ∘ b, broadcast. a: aShape, b: bShape, out: outShape. */
+export function binary(
+  name: BinaryName, a: AnyTypedArray, aShape: Shape, b: AnyTypedArray, bShape: Shape,
+  out: AnyTypedArray, outShape: Shape,
+): void {
+  const sa = broadcastStrides(aShape, outShape);
+  const sb = broadcastStrides(bShape, outShape);
+  // Each case is its own loop so the engine compiles a tight, monomorphic body.
+  forEachRow(outShape, [sa, sb], (o, [ia, ib], n, [da, db]) => {
+    switch (name) {
+      case 'add': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] + b[ib + i * db]; break;
+      case 'sub': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] - b[ib + i * db]; break;
+      case 'mul': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] * b[ib + i * db]; break;
+      case 'div': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] / b[ib + i * db]; break;
+      case 'greater': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] > b[ib + i * db] ? 1 : 0; break;
+      case 'equal': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] === b[ib + i * db] ? 1 : 0; break;
+    }
+  });
+}
+
+/** out = cond ≠ 0 ? a : b, all three broadcast to outShape. */
+export function where(
+  c: AnyTypedArray, cShape: Shape, a: AnyTypedArray, aShape: Shape, b: AnyTypedArray, bShape: Shape,
+  out: AnyTypedArray, outShape: Shape,
+): void {
+  const strides = [broadcastStrides(cShape, outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)];
+  forEachRow(outShape, strides, (o, [ic, ia, ib], n, [dc, da, db]) => {
+    for (let i = 0; i < n; i++) out[o + i] = c[ic + i * dc] !== 0 ? a[ia + i * da] : b[ib + i * db];
+  });
+}

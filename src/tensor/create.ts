@@ -1,0 +1,86 @@
+/**
+ * Creating concrete tensors, and the default backend they are created on.
+ */
+import type { Backend } from './backend.js';
+import { type AnyTypedArray, type DType, arrayFor } from './dtype.js';
+import { type Shape, fmt, sizeOf } from './shapes.js';
+import { Tensor, keep, release } from './tensor.js';
+
+let defaultBackend: Backend | null = null;
+let backendFactory: (() => Backend) | null = null;
+
+/** Make `b` the backend new tensors are created on. */
+export function setBackend(b: Backend): void {
+  defaultBackend = b;
+  for (const t of scalarCache.values()) release(t);
+  scalarCache.clear();
+}
+
+/** Register how to build the default backend lazily (the CPU backend, set up in src/index.ts). */
+export function setDefaultBackendFactory(f: () => Backend): void {
+  backendFactory = f;
+}
+
+export function getBackend(): Backend {
+  if (!defaultBackend) {
+    if (!backendFactory) throw new Error('no backend: call setBackend() or import heterograd from src/index.ts');
+    defaultBackend = backendFactory();
+  }
+  return defaultBackend;
+}
+
+/** Wrap storage uploaded from host data. */
+export function fromArray(data: AnyTypedArray | number[], shape: Shape, dtype: DType = 'float32', backend = getBackend()): Tensor {
+  if (data.length !== sizeOf(shape)) {
+    throw new Error(`tensor: ${data.length} values do not fill shape ${fmt(shape)} (${sizeOf(shape)} elements)`);
+  }
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new Error(`tensor: invalid shape ${fmt(shape)}`);
+  }
+  const arr = data instanceof Array ? arrayFor(dtype, data.length) : data;
+  if (data instanceof Array) arr.set(data);
+  const storage = backend.upload(arr.constructor === arrayFor(dtype, 0).constructor ? arr : convert(arr, dtype), dtype);
+  return new Tensor([...shape], dtype, { kind: 'concrete', storage, backend, refs: 1 });
+}
+
+function convert(a: AnyTypedArray, dtype: DType): AnyTypedArray {
+  const out = arrayFor(dtype, a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i];
+  return out;
+}
+
+/** A tensor from nested-free data: `tensor([1, 2, 3, 4], [2, 2])`; shape defaults to 1-D. */
+export function tensor(data: AnyTypedArray | number[], shape?: Shape, dtype?: DType): Tensor {
+  const dt = dtype ?? (data instanceof Float64Array ? 'float64' : data instanceof Int32Array ? 'int32' : 'float32');
+  return fromArray(data, shape ?? [data.length], dt);
+}
+
+export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
+  return fromArray(arrayFor(dtype, sizeOf(shape)).fill(value), shape, dtype);
+}
+export const zeros = (shape: Shape, dtype: DType = 'float32'): Tensor => full(shape, 0, dtype);
+export const ones = (shape: Shape, dtype: DType = 'float32'): Tensor => full(shape, 1, dtype);
+
+/**
+ * Scalars used as operands (`mul(x, 2)`) are cached per backend, value and dtype,
+ * so a training loop does not upload the same constant every step. Cached
+ * scalars are kept out of scopes; the cache is bounded.
+ */
+const scalarCache = new Map<string, Tensor>();
+const SCALAR_CACHE_MAX = 512;
+
+export function scalar(value: number, dtype: DType = 'float32'): Tensor {
+  const key = `${dtype}:${value}`;
+  let t = scalarCache.get(key);
+  if (t && !t.isDisposed) return t;
+  if (scalarCache.size >= SCALAR_CACHE_MAX) {
+    // Values that change every step (bias corrections, schedules) would grow the
+    // cache forever; the oldest entry is dropped (a tape that saved it still holds its own reference).
+    const [oldKey, old] = scalarCache.entries().next().value as [string, Tensor];
+    scalarCache.delete(oldKey);
+    release(old);
+  }
+  t = keep(fromArray(arrayFor(dtype, 1).fill(value), [], dtype));
+  scalarCache.set(key, t);
+  return t;
+}

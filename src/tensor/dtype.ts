@@ -1,0 +1,25 @@
+/** Element types. float32 is the default; float64 runs on the CPU backend (finite differences, Lanczos). */
+export type DType = 'float32' | 'float64' | 'int32';
+
+export type TypedArrayOf<D extends DType> = D extends 'float32'
+  ? Float32Array
+  : D extends 'float64'
+    ? Float64Array
+    : Int32Array;
+export type AnyTypedArray = Float32Array | Float64Array | Int32Array;
+
+export function arrayFor(dtype: DType, n: number): AnyTypedArray {
+  switch (dtype) {
+    case 'float32': return new Float32Array(n);
+    case 'float64': return new Float64Array(n);
+    case 'int32': return new Int32Array(n);
+  }
+}
+
+export function bytesPer(dtype: DType): number {
+  return dtype === 'float64' ? 8 : 4;
+}
+
+export function isFloat(dtype: DType): boolean {
+  return dtype !== 'int32';
+}

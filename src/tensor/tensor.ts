@@ -1,0 +1,194 @@
+/**
+ * The Tensor value. A tensor is either *concrete* (it owns storage on a
+ * backend) or a *tracer* that a transformation (forward mode, reverse mode)
+ * wraps around a lower-level tensor while it runs. Users only ever hold
+ * concrete tensors outside `grad`/`jvp`/…; inside, the same code sees tracers.
+ *
+ * Lifetime is deterministic: every concrete tensor is owned by the innermost
+ * open `tidy` scope and freed when that scope ends, unless it is returned from
+ * the scope or `keep`-ed. Reverse-mode tapes hold an extra reference to what
+ * they saved (`retain`/`release`), so nested scopes never free a value a tape
+ * still needs.
+ */
+import type { Backend, Storage } from './backend.js';
+import type { AnyTypedArray, DType } from './dtype.js';
+import { type Shape, fmt, sizeOf } from './shapes.js';
+
+export interface Concrete { kind: 'concrete'; storage: Storage; backend: Backend; refs: number }
+/** Forward mode: a primal and k tangents (null = known zero), at one trace level. */
+export interface JvpBox { kind: 'jvp'; level: number; primal: Tensor; tangents: (Tensor | null)[] }
+/** Reverse mode: a value and its node on the tape (null for constants). */
+export interface TapeBox { kind: 'tape'; level: number; value: Tensor; node: TapeNode }
+export type Impl = Concrete | JvpBox | TapeBox;
+
+/** One recorded primitive application (or a leaf, when `op` is null). */
+export interface TapeNode {
+  readonly op: import('./primitives.js').Op | null;
+  readonly inputs: Tensor[];
+  readonly out: Tensor | null;
+  readonly parents: (TapeNode | null)[];
+  readonly index: number;
+}
+
+let liveTensors = 0;
+const scopes: Set<Tensor>[] = [];
+
+export class Tensor {
+  /** @internal */ impl: Impl;
+  readonly shape: Shape;
+  readonly dtype: DType;
+
+  /** @internal Use the creation functions (`tensor`, `zeros`, …) instead. */
+  constructor(shape: Shape, dtype: DType, impl: Impl) {
+    this.shape = shape;
+    this.dtype = dtype;
+    this.impl = impl;
+    if (impl.kind === 'concrete') {
+      liveTensors++;
+      scopes[scopes.length - 1]?.add(this);
+    }
+  }
+
+  get rank(): number { return this.shape.length; }
+  get size(): number { return sizeOf(this.shape); }
+  /** -1 for concrete tensors, else the trace level of the transformation that owns this tracer. */
+  get level(): number { return this.impl.kind === 'concrete' ? -1 : this.impl.level; }
+  get isDisposed(): boolean { return this.impl.kind === 'concrete' && this.impl.refs <= 0; }
+
+  /** The concrete tensor under all tracers (its primal value). */
+  concrete(): Tensor {
+    let t: Tensor = this;
+    while (t.impl.kind !== 'concrete') t = t.impl.kind === 'jvp' ? t.impl.primal : t.impl.value;
+    return t;
+  }
+
+  /** The backend this tensor's values live on. */
+  get backend(): Backend {
+    return (this.concrete().impl as Concrete).backend;
+  }
+
+  /** Copy the values to the host (waits for queued GPU work). */
+  async data(): Promise<AnyTypedArray> {
+    const c = this.concrete();
+    const impl = liveImpl(c);
+    return impl.backend.read(impl.storage, c.dtype, c.size);
+  }
+
+  /** Synchronous copy to the host, on backends that allow it (the CPU backend). */
+  dataSync(): AnyTypedArray {
+    const c = this.concrete();
+    const impl = liveImpl(c);
+    if (!impl.backend.readSync) {
+      throw new Error(`dataSync: the ${impl.backend.name} backend reads asynchronously; use await t.data()`);
+    }
+    return impl.backend.readSync(impl.storage, c.dtype, c.size);
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new Error(`item: tensor of shape ${fmt(this.shape)} has ${this.size} elements, not 1`);
+    return this.dataSync()[0];
+  }
+
+  async itemAsync(): Promise<number> {
+    if (this.size !== 1) throw new Error(`item: tensor of shape ${fmt(this.shape)} has ${this.size} elements, not 1`);
+    return (await this.data())[0];
+  }
+
+  toString(): string {
+    return `Tensor${fmt(this.shape)} ${this.dtype}${this.impl.kind === 'concrete' ? '' : ` (${this.impl.kind} tracer)`}`;
+  }
+}
+
+/** The concrete impl of a live tensor, or a clear error if it was freed. */
+export function liveImpl(t: Tensor): Concrete {
+  const impl = t.impl as Concrete;
+  if (impl.refs <= 0) {
+    throw new Error(`use of a disposed tensor ${fmt(t.shape)}: it was freed when its tidy() scope ended; return it from the scope or keep() it`);
+  }
+  return impl;
+}
+
+/** Add a reference to every concrete tensor under `t` (tracers included). */
+export function retain(t: Tensor): void {
+  forEachConcrete(t, (c) => { (c.impl as Concrete).refs++; });
+}
+
+/** Drop a reference; storage is freed when the last one goes. */
+export function release(t: Tensor): void {
+  forEachConcrete(t, (c) => {
+    const impl = c.impl as Concrete;
+    if (impl.refs <= 0) return;
+    if (--impl.refs === 0) {
+      liveTensors--;
+      impl.backend.free(impl.storage);
+    }
+  });
+}
+
+/** Call `f` on each concrete tensor reachable from `t` through tracers. */
+export function forEachConcrete(t: Tensor, f: (c: Tensor) => void): void {
+  const impl = t.impl;
+  if (impl.kind === 'concrete') { f(t); return; }
+  if (impl.kind === 'jvp') {
+    forEachConcrete(impl.primal, f);
+    for (const tt of impl.tangents) if (tt) forEachConcrete(tt, f);
+  } else {
+    forEachConcrete(impl.value, f);
+  }
+}
+
+/** Free a tensor now (idempotent). */
+export function dispose(t: Tensor | Tensor[]): void {
+  for (const x of Array.isArray(t) ? t : [t]) {
+    forEachConcrete(x, (c) => { for (const s of scopes) s.delete(c); });
+    release(x);
+  }
+}
+
+/** Take tensors out of scope management: they live until `dispose`. Returns its argument. */
+export function keep<T>(value: T): T {
+  visitTensors(value, (t) => forEachConcrete(t, (c) => { for (const s of scopes) s.delete(c); }));
+  return value;
+}
+
+/** Walk nested arrays/records (a pytree) and visit each Tensor. */
+export function visitTensors(value: unknown, f: (t: Tensor) => void): void {
+  if (value instanceof Tensor) f(value);
+  else if (Array.isArray(value)) for (const v of value) visitTensors(v, f);
+  else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) visitTensors(v, f);
+  }
+}
+
+/**
+ * Run `fn` in a scope: every tensor created inside is freed when it returns,
+ * except those reachable from its result, which move to the enclosing scope.
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    scopes.pop();
+    for (const t of scope) release(t);
+    throw e;
+  }
+  if (result instanceof Promise) throw new Error('tidy: the function must be synchronous (got a Promise)');
+  scopes.pop();
+  const kept = new Set<Tensor>();
+  visitTensors(result, (t) => forEachConcrete(t, (c) => kept.add(c)));
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (kept.has(t)) parent?.add(t);
+    else release(t);
+  }
+  return result;
+}
+
+/** Number of live concrete tensors (for leak tests: it must stay flat across steps). */
+export function liveTensorCount(): number {
+  return liveTensors;
+}

@@ -1,0 +1,39 @@
+/** Public API of the Hessian spectrum toolkit: everything takes a matvec and a dimension. */
+export { makeRng, deriveSeed, gaussianVector, rademacherVector, type Rng } from './rng.js';
+export {
+  lanczos,
+  checkSymmetric,
+  applyChecked,
+  type MatVec,
+  type Reorth,
+  type LanczosOptions,
+  type LanczosResult,
+} from './lanczos.js';
+export { tridiagEig, symEig, type TridiagEig, type SymEig } from './tridiag.js';
+export {
+  slq,
+  slqBlocks,
+  probeSeed,
+  probeVector,
+  type SlqOptions,
+  type SlqResult,
+  type SlqProbe,
+  type ProbeKind,
+  type BlockOperator,
+} from './slq.js';
+export { slqMeasure, eigenvalueMeasure, cdfAt, axisScale, type SpectralMeasure, type Normalize } from './measure.js';
+export { density, blockDensities, type Density, type DensityOptions } from './density.js';
+export {
+  jsDistance,
+  w1Distance,
+  ksDistance,
+  w1ToCdf,
+  ksToCdf,
+  pairwiseMatrix,
+  heterogeneityScore,
+  type Metric,
+  type PairwiseMatrix,
+} from './distances.js';
+export { hutchinson, hutchPlusPlus, type TraceOptions, type TraceEstimate } from './trace.js';
+export { topEigs, type TopEigsOptions, type TopEigs } from './topk.js';
+export { denseFromMatVec, denseEig, matVecFromDense, type DenseOptions, type DenseMatrix } from './dense.js';

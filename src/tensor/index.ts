@@ -6,3 +6,4 @@ export type { Op, OpName, UnaryName, BinaryName } from './primitives.js';
 export type { DType, AnyTypedArray } from './dtype.js';
 export type { Backend, Storage, TensorInfo } from './backend.js';
 export { type Shape, fmt as formatShape, sizeOf } from './shapes.js';
+export * from './nn.js';

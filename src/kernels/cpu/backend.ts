@@ -76,6 +76,17 @@ export class CpuBackend implements Backend {
     const x = inputs.map((t) => (t.storage as CpuStorage).data);
     const sh = inputs.map((t) => t.shape);
     const lastDim = sh[0]?.[sh[0].length - 1] ?? 1;
+    try {
+      this.exec(op, x, sh, lastDim, out, outSpec.shape);
+    } catch (e) {
+      this.free(outS); // a rejected input (an out-of-range index) must not leak the output
+      throw e;
+    }
+    return outS;
+  }
+
+  private exec(op: Op, x: AnyTypedArray[], sh: Shape[], lastDim: number, out: AnyTypedArray, outShape: Shape): void {
+    const outSpec = { shape: outShape };
     switch (op.op) {
       case 'neg': case 'exp': case 'log': case 'sqrt': case 'tanh': case 'erf':
         unary(op.op, x[0], out); break;
@@ -103,6 +114,5 @@ export class CpuBackend implements Backend {
       case 'softmax': softmax(x[0], lastDim, out); break;
       case 'layernorm': layernorm(x[0], lastDim, op.eps, out); break;
     }
-    return outS;
   }
 }

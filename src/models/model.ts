@@ -1,0 +1,45 @@
+/**
+ * What every model in the zoo provides. Parameters are a flat record of named
+ * tensors with PyTorch-style names (`blocks.0.attn.qkv.weight`), Linear
+ * weights shaped (out, in); the Hessian analysis works per named block.
+ */
+import type { Tensor } from '../tensor/index.js';
+
+/** A batch: inputs and targets. MNIST: x (N, 784) float, y (N,) int32; text: x, y (B, T) int32. */
+export interface Batch {
+  x: Tensor;
+  y: Tensor;
+}
+
+export type Params = Record<string, Tensor>;
+
+/** One block of the Hessian: a parameter tensor, or a range of its rows (Q, K, V of a fused qkv weight). */
+export interface BlockSpec {
+  name: string;
+  param: string;
+  rows?: [number, number];
+}
+
+export interface Model<C = unknown> {
+  readonly name: string;
+  readonly config: C;
+  /** Parameters at initialization (seeded). */
+  readonly params: Params;
+  /** Mean training loss on a batch. `mode: 'eval'` freezes anything batch-dependent (BatchNorm statistics). */
+  loss(params: Params, batch: Batch, mode?: 'train' | 'eval'): Tensor;
+  /** Logits for a batch (for accuracy). */
+  logits(params: Params, batch: Batch, mode?: 'train' | 'eval'): Tensor;
+  /** The blocks the Hessian analysis measures by default, in a readable order. */
+  blocks(): BlockSpec[];
+  /** Parameters that weight decay should skip (biases, norms) — the usual convention. */
+  noDecay(name: string): boolean;
+}
+
+export type Preset = 'tiny' | 'small' | 'paper';
+export const PRESETS: readonly Preset[] = ['tiny', 'small', 'paper'];
+
+/** Count parameters. */
+export const paramCount = (p: Params): number => Object.values(p).reduce((a, t) => a + t.size, 0);
+
+/** Default decay rule: matrices and filters decay, vectors (biases, norm scales/shifts) do not. */
+export const decayMatricesOnly = (params: Params) => (name: string): boolean => (params[name]?.rank ?? 0) < 2;

@@ -50,11 +50,12 @@ export function jsDistance(p: Density, q: Density): number {
   const b = trapezoidMasses(q);
   let js = 0;
   for (let i = 0; i < n; i++) {
-    const m = 0.5 * (a[i] + b[i]);
-    if (a[i] > 0) js += 0.5 * a[i] * Math.log(a[i] / m);
-    if (b[i] > 0) js += 0.5 * b[i] * Math.log(b[i] / m);
+    // a·log(a/m) written as a·log(2a/(a+b)): m = (a+b)/2 underflows to 0 for the smallest subnormal a.
+    const sum = a[i] + b[i];
+    if (a[i] > 0) js += a[i] * Math.log((2 * a[i]) / sum);
+    if (b[i] > 0) js += b[i] * Math.log((2 * b[i]) / sum);
   }
-  return Math.sqrt(Math.max(0, js)); // rounding can make a zero divergence slightly negative
+  return Math.sqrt(Math.max(0, 0.5 * js)); // rounding can make a zero divergence slightly negative
 }
 
 /** Walks the merged atoms of two measures, calling visit(x, F(x), G(x)) at each distinct point, ascending. */

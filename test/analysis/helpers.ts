@@ -2,6 +2,7 @@
 import { makeRng, type Rng } from '../../src/analysis/rng.js';
 import { symEig } from '../../src/analysis/tridiag.js';
 import type { MatVec } from '../../src/analysis/lanczos.js';
+import type { SlqResult } from '../../src/analysis/slq.js';
 
 /** Random symmetric n×n matrix with N(0,1) entries (GOE-like), row-major. */
 export function randomSymmetric(n: number, rng: Rng): Float64Array {
@@ -46,5 +47,27 @@ export function bilinear(a: Float64Array, n: number, x: Float64Array, y: Float64
     for (let j = 0; j < n; j++) r += a[i * n + j] * y[j];
     s += x[i] * r;
   }
+  return s;
+}
+
+/** A hand-made SLQ result: one [nodes, weights] pair per probe (weights should sum to 1). */
+export function fakeSlq(probes: [number[], number[]][], label?: string): SlqResult {
+  const dim = Math.max(...probes.map(([x]) => x.length));
+  return {
+    kind: 'slq',
+    dim,
+    steps: dim,
+    probe: 'gaussian',
+    seed: 0,
+    reorth: 'full',
+    ...(label === undefined ? {} : { label }),
+    probes: probes.map(([nodes, weights], index) => ({ index, seed: index, nodes, weights, steps: nodes.length, breakdown: false })),
+  };
+}
+
+/** Trapezoid ∫ f(t)·values dt on a density's grid. */
+export function integrate(grid: number[], values: number[], f: (t: number) => number = () => 1): number {
+  let s = 0;
+  for (let i = 0; i + 1 < grid.length; i++) s += 0.5 * (grid[i + 1] - grid[i]) * (values[i] * f(grid[i]) + values[i + 1] * f(grid[i + 1]));
   return s;
 }

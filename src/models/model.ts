@@ -13,12 +13,8 @@ export interface Batch {
 
 export type Params = Record<string, Tensor>;
 
-/** One block of the Hessian: a parameter tensor, or a range of its rows (Q, K, V of a fused qkv weight). */
-export interface BlockSpec {
-  name: string;
-  param: string;
-  rows?: [number, number];
-}
+export type { BlockSpec } from '../analysis/blockwise.js';
+import type { BlockSpec } from '../analysis/blockwise.js';
 
 export interface Model<C = unknown> {
   readonly name: string;

@@ -1,0 +1,178 @@
+/**
+ * Blockwise Hessian spectra of a loss: the density of each block's principal
+ * sub-Hessian H_bb, and of the full Hessian, by SLQ.
+ *
+ * Work is shared across blocks. Every block runs its own Lanczos process, but
+ * they advance in lockstep: whenever all running blocks wait for a matvec,
+ * one forward-over-reverse sweep with k tangents (one per block, zero
+ * elsewhere) answers all of them (`hvpMulti`), so the primal forward and
+ * backward pass is paid once per step instead of once per block.
+ */
+import { hvpMulti } from '../autodiff/index.js';
+import { type Tensor, dispose as disposeOne, fromArray, slice, tidy } from '../tensor/index.js';
+import type { MatVec } from './lanczos.js';
+import { type SlqOptions, type SlqProbe, type SlqResult, slq } from './slq.js';
+
+/** One block of the Hessian: a parameter tensor, or a range of its rows (Q, K, V of a fused qkv weight). */
+export interface BlockSpec {
+  name: string;
+  param: string;
+  rows?: [number, number];
+}
+
+export type LossFn = (params: Record<string, Tensor>) => Tensor;
+
+/** Number of coordinates in a block. */
+export function blockDim(params: Record<string, Tensor>, b: BlockSpec): number {
+  const t = params[b.param];
+  if (!t) throw new Error(`block ${b.name}: no parameter named '${b.param}' (have: ${Object.keys(params).join(', ')})`);
+  if (!b.rows) return t.size;
+  const [r0, r1] = b.rows;
+  if (!(r0 >= 0 && r0 < r1 && r1 <= t.shape[0])) throw new Error(`block ${b.name}: rows [${r0}, ${r1}) out of range for '${b.param}' with ${t.shape[0]} rows`);
+  return (t.size / t.shape[0]) * (r1 - r0);
+}
+
+/** The block's coordinates v (Float64, blockDim long) as a tangent of the block's whole parameter (zeros outside its rows). */
+function tangentOf(params: Record<string, Tensor>, b: BlockSpec, v: Float64Array): Tensor {
+  const t = params[b.param];
+  const full = new Float64Array(t.size);
+  const offset = b.rows ? (t.size / t.shape[0]) * b.rows[0] : 0;
+  full.set(v, offset);
+  return fromArray(t.dtype === 'float64' ? full : Float32Array.from(full), t.shape, t.dtype);
+}
+
+/** H_bb·v_b for several blocks in one sweep: one tangent per request, gradients only for their parameters. */
+export async function blockHvps(
+  loss: LossFn, params: Record<string, Tensor>, requests: { block: BlockSpec; v: Float64Array }[],
+): Promise<Float64Array[]> {
+  const names = Object.keys(params);
+  const wanted = new Set(requests.map((r) => r.block.param));
+  const results = tidy(() => {
+    const tangents = requests.map((r) => ({ [r.block.param]: tangentOf(params, r.block, r.v) }));
+    const hvs = hvpMulti(loss, params, tangents, { wrt: names.map((n) => wanted.has(n)) });
+    return requests.map((r, j) => {
+      const h = hvs[j][r.block.param];
+      if (!r.block.rows) return h;
+      return slice(h, [r.block.rows[0]], [r.block.rows[1]]);
+    });
+  });
+  const out: Float64Array[] = [];
+  for (const r of results) {
+    out.push(Float64Array.from(await r.data()));
+    disposeOne(r);
+  }
+  return out;
+}
+
+/**
+ * Collects matvec requests from concurrently running Lanczos processes and
+ * answers all of them with one sweep once every running process is waiting.
+ */
+class LockstepSweeps {
+  private readonly pending = new Map<string, { block: BlockSpec; v: Float64Array; resolve: (r: Float64Array) => void; reject: (e: unknown) => void }>();
+  private readonly running = new Set<string>();
+  sweeps = 0;
+
+  constructor(private readonly loss: LossFn, private readonly params: Record<string, Tensor>, blocks: BlockSpec[]) {
+    for (const b of blocks) this.running.add(b.name);
+  }
+
+  matvec(block: BlockSpec): MatVec {
+    return (v) => new Promise<Float64Array>((resolve, reject) => {
+      this.pending.set(block.name, { block, v, resolve, reject });
+      this.maybeSweep();
+    });
+  }
+
+  finished(name: string): void {
+    this.running.delete(name);
+    this.maybeSweep();
+  }
+
+  private maybeSweep(): void {
+    if (this.pending.size === 0 || this.pending.size < this.running.size) return;
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    this.sweeps++;
+    blockHvps(this.loss, this.params, batch.map(({ block, v }) => ({ block, v })))
+      .then((rs) => batch.forEach((p, i) => p.resolve(rs[i])))
+      .catch((e) => batch.forEach((p) => p.reject(e)));
+  }
+}
+
+export interface BlockSpectraOptions extends Omit<SlqOptions, 'label' | 'resumeFrom' | 'onProbe'> {
+  /** Earlier (possibly partial) results per block, to resume. */
+  resumeFrom?: Record<string, SlqResult>;
+  onProbe?: (block: string, probe: SlqProbe, partial: SlqResult) => void | Promise<void>;
+  /** Answer all blocks' matvecs with one k-tangent sweep (default true); false runs one HVP per block per step. */
+  shareSweeps?: boolean;
+}
+
+/** SLQ of every block's H_bb. Results are keyed by block name, in the given order. */
+export async function blockSpectra(
+  loss: LossFn, params: Record<string, Tensor>, blocks: BlockSpec[], opts: BlockSpectraOptions = {},
+): Promise<{ results: Record<string, SlqResult>; sweeps: number }> {
+  if (blocks.length === 0) throw new Error('blockSpectra: the block list is empty');
+  const seen = new Set<string>();
+  for (const b of blocks) {
+    if (seen.has(b.name)) throw new Error(`blockSpectra: block name '${b.name}' appears twice`);
+    seen.add(b.name);
+    blockDim(params, b);
+  }
+  const { resumeFrom, onProbe, shareSweeps = true, ...common } = opts;
+  const run = (b: BlockSpec, matvec: MatVec) => slq(matvec, blockDim(params, b), {
+    ...common,
+    label: b.name,
+    ...(resumeFrom?.[b.name] ? { resumeFrom: resumeFrom[b.name] } : {}),
+    ...(onProbe ? { onProbe: (p: SlqProbe, r: SlqResult) => onProbe(b.name, p, r) } : {}),
+  });
+  const results: Record<string, SlqResult> = {};
+  if (!shareSweeps) {
+    let sweeps = 0;
+    for (const b of blocks) {
+      results[b.name] = await run(b, async (v) => { sweeps++; return (await blockHvps(loss, params, [{ block: b, v }]))[0]; });
+    }
+    return { results, sweeps };
+  }
+  const lock = new LockstepSweeps(loss, params, blocks);
+  const done = await Promise.all(blocks.map(async (b) => {
+    try {
+      return await run(b, lock.matvec(b));
+    } finally {
+      lock.finished(b.name);
+    }
+  }));
+  blocks.forEach((b, i) => { results[b.name] = done[i]; });
+  return { results, sweeps: lock.sweeps };
+}
+
+/** SLQ of the full Hessian over every parameter (dimension = parameter count). */
+export async function fullSpectrum(
+  loss: LossFn, params: Record<string, Tensor>, opts: Omit<SlqOptions, 'label'> = {},
+): Promise<SlqResult> {
+  const names = Object.keys(params);
+  const sizes = names.map((n) => params[n].size);
+  const dim = sizes.reduce((a, b) => a + b, 0);
+  const matvec: MatVec = async (v) => {
+    const hv = tidy(() => {
+      let o = 0;
+      const tangent: Record<string, Tensor> = {};
+      names.forEach((n, i) => {
+        const t = params[n];
+        const part = v.subarray(o, o + sizes[i]);
+        tangent[n] = fromArray(t.dtype === 'float64' ? part.slice() : Float32Array.from(part), t.shape, t.dtype);
+        o += sizes[i];
+      });
+      return hvpMulti(loss, params, [tangent])[0];
+    });
+    const out = new Float64Array(dim);
+    let o = 0;
+    for (const n of names) {
+      out.set(await hv[n].data(), o);
+      o += hv[n].size;
+      disposeOne(hv[n]);
+    }
+    return out;
+  };
+  return slq(matvec, dim, { ...opts, label: 'full Hessian' });
+}

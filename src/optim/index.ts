@@ -13,3 +13,7 @@ export { sgd, type SgdOptions, type SgdState } from './sgd.js';
 export { adam, adamw, type AdamOptions, type AdamState } from './adam.js';
 export { constant, stepDecay, warmupCosine, type Schedule } from './schedule.js';
 export { clipByGlobalNorm } from './clip.js';
+export {
+  hostGd, hostAdam, hostRun, tuneLr,
+  type HostProblem, type HostMethod, type HostStep, type HostAdamOptions, type HostCurves, type HostTrial,
+} from './host.js';

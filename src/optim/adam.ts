@@ -5,7 +5,7 @@
  *   AdamW: p ← p − lr·(u + wd·p), decay decoupled from the adaptive scaling (as torch.optim.AdamW).
  */
 import * as hg from '../index.js';
-import { type DecayMask, type Optimizer, type Params, allParams, checkGrads, mapParams, stepScalar, zerosLike } from './types.js';
+import { type DecayMask, type Optimizer, type Params, allParams, checkGrads, mapParams, stepScalars, zerosLike } from './types.js';
 
 export interface AdamOptions {
   beta1?: number;
@@ -40,6 +40,7 @@ function make(kind: 'adam' | 'adamw', opts: AdamOptions): Optimizer<AdamState> {
       checkGrads(kind, params, grads);
       const t = state.t + 1;
       return hg.keep(hg.tidy(() => {
+        const scalars = stepScalars([lr, 1 - b1 ** t, 1 - b2 ** t]);
         const m: Params = {};
         const v: Params = {};
         const next = mapParams(params, (k, p) => {
@@ -47,11 +48,12 @@ function make(kind: 'adam' | 'adamw', opts: AdamOptions): Optimizer<AdamState> {
           const g = decay && kind === 'adam' ? hg.add(grads[k], hg.mul(p, wd)) : grads[k];
           m[k] = hg.add(hg.mul(state.m[k], b1), hg.mul(g, 1 - b1));
           v[k] = hg.add(hg.mul(state.v[k], b2), hg.mul(hg.mul(g, g), 1 - b2));
-          const mHat = hg.div(m[k], stepScalar(1 - b1 ** t, p));
-          const vHat = hg.div(v[k], stepScalar(1 - b2 ** t, p));
+          const [lrT, c1, c2] = scalars(p);
+          const mHat = hg.div(m[k], c1);
+          const vHat = hg.div(v[k], c2);
           let u = hg.div(mHat, hg.add(hg.sqrt(vHat), eps));
           if (decay && kind === 'adamw') u = hg.add(u, hg.mul(p, wd));
-          return hg.sub(p, hg.mul(u, stepScalar(lr, p)));
+          return hg.sub(p, hg.mul(u, lrT));
         });
         return { params: next, state: { t, m, v } };
       }));

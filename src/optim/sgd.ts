@@ -4,7 +4,7 @@
  *   g ← g + wd·p;  b ← μ·b + g;  d = nesterov ? g + μ·b : b;  p ← p − lr·d.
  */
 import * as hg from '../index.js';
-import { type DecayMask, type Optimizer, type Params, allParams, checkGrads, mapParams, stepScalar, zerosLike } from './types.js';
+import { type DecayMask, type Optimizer, type Params, allParams, checkGrads, mapParams, stepScalars, zerosLike } from './types.js';
 
 export interface SgdOptions {
   /** Default 0.9 (the paper's SGD baseline). 0 disables the momentum buffer. */
@@ -34,6 +34,7 @@ export function sgd(opts: SgdOptions = {}): Optimizer<SgdState> {
     step(params, grads, state, lr) {
       checkGrads('sgd', params, grads);
       return hg.keep(hg.tidy(() => {
+        const scalars = stepScalars([lr]);
         const newBuf: Params = {};
         const next = mapParams(params, (k, p) => {
           const g = wd > 0 && mask(k, p) ? hg.add(grads[k], hg.mul(p, wd)) : grads[k];
@@ -43,7 +44,7 @@ export function sgd(opts: SgdOptions = {}): Optimizer<SgdState> {
             newBuf[k] = b;
             d = opts.nesterov ? hg.add(g, hg.mul(b, mu)) : b;
           }
-          return hg.sub(p, hg.mul(d, stepScalar(lr, p)));
+          return hg.sub(p, hg.mul(d, scalars(p)[0]));
         });
         return { params: next, state: { t: state.t + 1, buf: state.buf ? newBuf : null } };
       }));

@@ -58,12 +58,18 @@ export function checkGrads(who: string, params: Params, grads: Params): void {
 }
 
 /**
- * A per-step scalar (learning rate, bias correction) as a fresh tensor owned by
- * the current scope. Going through `hg.scalar`'s cache instead would park a new
- * cached tensor for every distinct value, which reads as a leak.
+ * Per-step scalars (learning rate, bias corrections) as fresh tensors owned by
+ * the current scope, made once per dtype and shared by all parameters. Going
+ * through `hg.scalar`'s cache instead would park a new cached tensor for every
+ * distinct value, which reads as a leak. Call inside the step's tidy.
  */
-export function stepScalar(value: number, like: hg.Tensor): hg.Tensor {
-  return hg.full([], value, like.dtype);
+export function stepScalars(values: number[]): (like: hg.Tensor) => hg.Tensor[] {
+  const made = new Map<string, hg.Tensor[]>();
+  return (like) => {
+    let s = made.get(like.dtype);
+    if (!s) made.set(like.dtype, (s = values.map((v) => hg.full([], v, like.dtype))));
+    return s;
+  };
 }
 
 /** Maps `f` over the parameter names, building a record. */

@@ -1,0 +1,126 @@
+/**
+ * Getting a GPUDevice, and choosing between the WebGPU and CPU backends.
+ *
+ * Where `navigator.gpu` exists (browsers, Deno) it is used; in Node the
+ * `webgpu` package (Dawn) provides it. With no Vulkan driver Dawn finds no
+ * adapter; if Chromium's SwiftShader (a CPU implementation of Vulkan) is
+ * installed, its ICD is named in VK_ICD_FILENAMES and Dawn is created again —
+ * the Vulkan loader reads that variable when Dawn creates its instance, so
+ * setting it in-process works as long as it happens before that `create()`.
+ * Every wait has a timeout: a missing or broken driver is an error, not a hang.
+ */
+import type { Backend } from '../../tensor/backend.js';
+import { CpuBackend } from '../cpu/backend.js';
+import { WebGpuBackend, type WebGpuBackendOptions } from './backend.js';
+import { holdInstance } from './instance.js';
+
+/** Chromium's SwiftShader Vulkan driver on Debian (`apt-get install chromium libvulkan1`). */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+export interface DeviceOptions {
+  /** Give up on requestAdapter / requestDevice after this long (default 20 s). */
+  timeoutMs?: number;
+  /**
+   * Keep Dawn's bounds checks on every buffer access (default false: the
+   * `disable_robustness` toggle; every kernel here guards its own indices,
+   * and SwiftShader runs matmul ~30 % faster without the checks).
+   */
+  robust?: boolean;
+  /** Where to look for SwiftShader when no adapter exists (null: don't). */
+  swiftshaderIcd?: string | null;
+  /** One-line messages: which adapter was chosen, fallbacks. Default console.info. */
+  log?: (line: string) => void;
+}
+
+export interface AcquiredDevice {
+  device: GPUDevice;
+  /** vendor / architecture / description of the adapter. */
+  description: string;
+}
+
+
+function timeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`webgpu: ${what} did not answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+type Gpu = Pick<GPU, 'requestAdapter'>;
+
+/** The `webgpu` package's GPU object, created with our Dawn toggles. */
+async function dawn(robust: boolean): Promise<Gpu> {
+  const { create, globals } = await import('webgpu');
+  // GPUBufferUsage, GPUMapMode, … as globals, the way a browser has them.
+  Object.assign(globalThis, globals);
+  return create(robust ? [] : ['enable-dawn-features=disable_robustness']);
+}
+
+function describe(a: GPUAdapter): string {
+  const i = a.info;
+  return [i.vendor, i.architecture, i.device, i.description && `(${i.description})`].filter(Boolean).join(' ');
+}
+
+/** A GPUDevice with the adapter's largest buffer limits, or a clear error saying why there is none. */
+export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredDevice> {
+  const ms = opts.timeoutMs ?? 20_000;
+  const log = opts.log ?? ((line: string) => console.info(line));
+  const nav = (globalThis as { navigator?: { gpu?: Gpu } }).navigator;
+  const browser = nav?.gpu;
+  let gpu = browser ?? (await dawn(opts.robust ?? false));
+  let adapter = await timeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ms, 'requestAdapter');
+  let via = browser ? 'navigator.gpu' : 'Dawn (webgpu package)';
+  const icd = opts.swiftshaderIcd === undefined ? SWIFTSHADER_ICD : opts.swiftshaderIcd;
+  // Node-only from here on (node:fs is imported lazily so a browser bundle never needs it).
+  const existsSync = browser ? () => false : (await import('node:fs')).existsSync;
+  if (!adapter && !browser && icd && !process.env.VK_ICD_FILENAMES && existsSync(icd)) {
+    process.env.VK_ICD_FILENAMES = icd;
+    gpu = await dawn(opts.robust ?? false);
+    adapter = await timeout(gpu.requestAdapter(), ms, 'requestAdapter (SwiftShader)');
+    via = `Dawn on SwiftShader (no Vulkan GPU found; set VK_ICD_FILENAMES=${icd})`;
+  }
+  if (!adapter) {
+    const hint = browser ? 'this browser exposes navigator.gpu but offers no adapter'
+      : icd && !existsSync(icd) ? `no Vulkan driver found, and no SwiftShader at ${icd} (apt-get install chromium libvulkan1)`
+        : `no Vulkan driver found${!browser && process.env.VK_ICD_FILENAMES ? ` (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES})` : ''}`;
+    throw new Error(`webgpu: no adapter: ${hint}`);
+  }
+  const want = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize'] as const;
+  const requiredLimits = Object.fromEntries(want.map((k) => [k, adapter.limits[k]]));
+  const device = await timeout(adapter.requestDevice({ label: 'heterograd', requiredLimits }), ms, 'requestDevice');
+  const description = describe(adapter);
+  holdInstance(device, gpu);
+  log(`webgpu: using ${description} via ${via}`);
+  return { device, description };
+}
+
+export type BackendKind = 'auto' | 'webgpu' | 'cpu';
+
+export interface SelectOptions extends DeviceOptions, WebGpuBackendOptions {
+  /** Builds the CPU backend (default: the reference CpuBackend). */
+  cpu?: () => Backend;
+}
+
+/**
+ * 'webgpu': the WebGPU backend, or an error saying why not. 'cpu': the CPU
+ * backend. 'auto': WebGPU where an adapter exists, else the CPU backend with
+ * a one-line warning naming the reason. The second argument may be just the
+ * log function.
+ */
+export async function selectBackend(kind: BackendKind, options: SelectOptions | ((line: string) => void) = {}): Promise<Backend> {
+  const opts: SelectOptions = typeof options === 'function' ? { log: options } : options;
+  const cpu = opts.cpu ?? (() => new CpuBackend());
+  if (kind === 'cpu') return cpu();
+  try {
+    const { device, description } = await acquireDevice(opts);
+    return new WebGpuBackend(device, `WebGPU: ${description}`, opts);
+  } catch (e) {
+    if (kind === 'webgpu') throw e;
+    const b = cpu();
+    (opts.log ?? console.warn)(`backend: falling back to ${b.device}: ${(e as Error).message}`);
+    return b;
+  }
+}

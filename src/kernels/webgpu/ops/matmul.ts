@@ -1,0 +1,51 @@
+/**
+ * Launching a batched matmul: C (…, M, N) = op(A) (…, M, K) · op(B) (…, K, N),
+ * batch dims broadcast (stride 0 where an operand's batch axis is 1).
+ */
+import { sizeOf } from '../../../tensor/shapes.js';
+import type { GpuRuntime } from '../runtime.js';
+import { MATMUL_KERNELS, MAX_BATCH_RANK, type MatmulKernel } from '../wgsl/matmul/index.js';
+import { type Arg, broadcastStrides, coalesce } from './layout.js';
+
+/** Which matmul kernel the backend runs: a file of the progression, or 'auto' (see `pickMatmul`). */
+export type MatmulChoice = 'auto' | '01_naive' | '02_tiled' | '03_register' | '04_vec4';
+
+/**
+ * 'auto': 04_vec4 where M, N and K are multiples of 4, else 03_register.
+ * Register blocking without workgroup memory is what SwiftShader rewards
+ * (kernels/README.md has the measurements); on a discrete GPU, 02's
+ * workgroup tiles combined with 03's register blocks would be the next file.
+ */
+export function pickMatmul(choice: MatmulChoice, m: number, n: number, k: number): MatmulKernel {
+  const byName = (name: string) => MATMUL_KERNELS.find((kern) => kern.name === name)!;
+  if (choice !== 'auto') return byName(choice);
+  const vec4 = byName('04_vec4');
+  return vec4.fits!(m, n, k) ? vec4 : byName('03_register');
+}
+
+export function matmul(rt: GpuRuntime, choice: MatmulChoice, a: Arg, b: Arg, transA: boolean, transB: boolean, out: Arg): void {
+  const r = out.shape.length;
+  let m = out.shape[r - 2];
+  const n = out.shape[r - 1];
+  const k = transA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
+  let batchShape = out.shape.slice(0, -2);
+  let sa = broadcastStrides(a.shape.slice(0, -2), batchShape).map((s) => s * m * k);
+  let sb = broadcastStrides(b.shape.slice(0, -2), batchShape).map((s) => s * k * n);
+  if (sizeOf(b.shape.slice(0, -2)) === 1 && !transA) {
+    // A's batches stack into one tall matrix: (batch·M, K)·(K, N) is a single, better-shaped product.
+    m *= sizeOf(batchShape);
+    batchShape = [];
+    sa = [];
+    sb = [];
+  }
+  const c = coalesce(batchShape, [sa, sb]);
+  if (c.shape.length > MAX_BATCH_RANK) throw new Error(`webgpu matmul: more than ${MAX_BATCH_RANK} non-contiguous batch axes`);
+  const pad = (xs: number[]) => [...xs, ...new Array<number>(MAX_BATCH_RANK - xs.length).fill(0)];
+  const kern = pickMatmul(choice, m, n, k);
+  rt.dispatch({
+    kernel: `matmul_${kern.name}`, wgsl: kern.wgsl, constants: { ...kern.constants, TRANS_A: transA, TRANS_B: transB },
+    inputs: [a.buf, b.buf], output: out.buf,
+    params: [m, n, k, c.shape.length, ...pad(c.shape), ...pad(c.strides[0]), ...pad(c.strides[1])],
+    groups: [Math.ceil(n / kern.tileN), Math.ceil(m / kern.tileM), sizeOf(c.shape)],
+  });
+}

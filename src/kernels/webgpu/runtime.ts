@@ -1,0 +1,269 @@
+/**
+ * The GPU plumbing under the WebGPU backend: pipelines compiled once and
+ * cached, storage buffers recycled through a pool, and dispatches queued —
+ * many per command encoder, submitted together on `flush` (a read, or a
+ * batch grown to `maxBatch`). Nothing is read back unless asked.
+ *
+ * Parameters of a dispatch go into a 256-byte slot of one host array per
+ * batch; the whole array is written to a uniform buffer just before the
+ * batch is submitted. Queue order makes reusing that buffer for the next
+ * batch safe: the write is ordered after the previous submission.
+ */
+import { PARAM_BYTES, PARAM_WORDS } from './wgsl/common.js';
+import { BufferPool, sizeClass } from './pool.js';
+
+/** One GPU buffer that holds tensor data, shared by the storages that alias it (reshape). */
+export interface GpuBuf {
+  readonly buffer: GPUBuffer;
+  /** Bytes allocated (a size class). */
+  readonly size: number;
+  refs: number;
+  /** The batch that last used it; a buffer freed while its batch is unsubmitted waits for the flush. */
+  lastUse: number;
+}
+
+export interface Dispatch {
+  /** Cache key of the WGSL source (kernel name + dtypes + compile-time choices). */
+  kernel: string;
+  /** Builds the WGSL source; called once per `kernel`. */
+  wgsl: () => string;
+  /** Override constants; part of the pipeline key. */
+  constants?: Record<string, number | boolean>;
+  inputs: GpuBuf[];
+  output: GpuBuf;
+  /** At most 64 u32 words (floats as bits). */
+  params: ArrayLike<number>;
+  /** Workgroup counts [x, y, z]. */
+  groups: [number, number, number];
+}
+
+export interface RuntimeOptions {
+  /** Dispatches per submission before a flush is forced. */
+  maxBatch?: number;
+  /** Pooled (freed, kept for reuse) bytes beyond which freed buffers are destroyed. */
+  maxPooledBytes?: number;
+  /** How long a read may wait for the GPU before it fails instead of hanging. */
+  readTimeoutMs?: number;
+}
+
+interface Cached { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }
+
+export class GpuRuntime {
+  readonly maxBatch: number;
+  private readonly pool: BufferPool;
+  private readonly staging = new BufferPool(64 << 20);
+  private readonly modules = new Map<string, GPUShaderModule>();
+  private readonly pipelines = new Map<string, Cached>();
+  private readonly readTimeoutMs: number;
+  private readonly params: GPUBuffer;
+  private readonly hostParams: Uint32Array;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private batch = 1;
+  private queued = 0;
+  private deferred: GpuBuf[] = [];
+  private failure: string | null = null;
+  /** Compile checks of new shader modules, awaited by the next read so their message wins. */
+  private compiling: Promise<void>[] = [];
+  live = { buffers: 0, bytes: 0 };
+  /** Dispatches and submissions so far (for benchmarks and tests). */
+  counters = { dispatches: 0, submits: 0 };
+
+  constructor(readonly device: GPUDevice, opts: RuntimeOptions = {}) {
+    this.maxBatch = opts.maxBatch ?? 512;
+    this.pool = new BufferPool(opts.maxPooledBytes ?? 1 << 30);
+    this.readTimeoutMs = opts.readTimeoutMs ?? 120_000;
+    this.hostParams = new Uint32Array(this.maxBatch * PARAM_WORDS);
+    this.params = device.createBuffer({
+      label: 'heterograd params', size: this.maxBatch * PARAM_BYTES,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    device.addEventListener('uncapturederror', (e) => {
+      this.failure ??= `WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`;
+    });
+    void device.lost.then((info) => {
+      this.failure ??= `WebGPU device lost (${info.reason}): ${info.message}`;
+    });
+  }
+
+  /** Throw the first asynchronous GPU error seen so far, if any. */
+  check(): void {
+    if (this.failure) throw new Error(`webgpu: ${this.failure}`);
+  }
+
+  /** A buffer for `bytes` of tensor data (pooled when possible), holding one reference. */
+  alloc(bytes: number): GpuBuf {
+    this.check();
+    const size = sizeClass(Math.max(bytes, 4));
+    const limit = this.device.limits.maxStorageBufferBindingSize;
+    if (size > limit) {
+      throw new Error(`webgpu: a tensor of ${bytes} bytes exceeds this device's largest storage binding (${limit} bytes)`);
+    }
+    let buffer = this.pool.take(size);
+    if (!buffer) {
+      this.device.pushErrorScope('out-of-memory');
+      buffer = this.device.createBuffer({
+        label: `tensor ${size}B`, size,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      });
+      void this.device.popErrorScope().then((e) => {
+        if (e) this.failure ??= `out of GPU memory allocating ${size} bytes (${e.message})`;
+      });
+    }
+    this.live.buffers++;
+    this.live.bytes += size;
+    return { buffer, size, refs: 1, lastUse: 0 };
+  }
+
+  /** Give a buffer whose last reference is gone back to the pool — after the flush if queued work uses it. */
+  recycle(b: GpuBuf): void {
+    this.live.buffers--;
+    this.live.bytes -= b.size;
+    if (b.lastUse === this.batch && this.encoder) this.deferred.push(b);
+    else this.pool.give(b.buffer);
+  }
+
+  upload(b: GpuBuf, data: ArrayBufferView): void {
+    this.device.queue.writeBuffer(b.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  private pipeline(d: Dispatch): Cached {
+    const constants = d.constants ?? {};
+    const key = `${d.kernel}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join(',')}`;
+    let cached = this.pipelines.get(key);
+    if (cached) return cached;
+    let module = this.modules.get(d.kernel);
+    if (!module) {
+      const code = d.wgsl();
+      module = this.device.createShaderModule({ label: d.kernel, code });
+      const m = module;
+      this.compiling.push(m.getCompilationInfo().then((info) => {
+        const errors = info.messages.filter((msg) => msg.type === 'error');
+        if (errors.length === 0) return;
+        const lines = code.split('\n');
+        const where = errors.map((msg) => `line ${msg.lineNum}: ${msg.message}\n    ${lines[msg.lineNum - 1]?.trim() ?? ''}`);
+        // A compile error explains the invalid-pipeline errors that follow it, so it replaces them.
+        this.failure = `kernel ${d.kernel} failed to compile:\n  ${where.join('\n  ')}`;
+      }));
+      this.modules.set(d.kernel, module);
+    }
+    const numeric = Object.fromEntries(Object.entries(constants).map(([k, v]) => [k, Number(v)]));
+    const pipeline = this.device.createComputePipeline({
+      label: key, layout: 'auto', compute: { module, entryPoint: 'main', constants: numeric },
+    });
+    cached = { pipeline, layout: pipeline.getBindGroupLayout(0) };
+    this.pipelines.set(key, cached);
+    return cached;
+  }
+
+  /** Queue one dispatch. */
+  dispatch(d: Dispatch): void {
+    this.check();
+    if (d.params.length > PARAM_WORDS) throw new Error(`webgpu: ${d.kernel} needs ${d.params.length} parameter words (max ${PARAM_WORDS})`);
+    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (d.groups.some((g) => g > max)) throw new Error(`webgpu: ${d.kernel} needs a grid of [${d.groups}] workgroups (max ${max} per dimension)`);
+    const { pipeline, layout } = this.pipeline(d);
+    if (!this.encoder) {
+      this.encoder = this.device.createCommandEncoder({ label: `batch ${this.batch}` });
+      this.pass = this.encoder.beginComputePass({ label: `batch ${this.batch}` });
+    }
+    const slot = this.queued++;
+    this.hostParams.fill(0, slot * PARAM_WORDS, (slot + 1) * PARAM_WORDS);
+    this.hostParams.set(d.params, slot * PARAM_WORDS);
+    const bufs = [...d.inputs, d.output];
+    for (const b of bufs) b.lastUse = this.batch;
+    const entries: GPUBindGroupEntry[] = bufs.map((b, i) => ({ binding: i, resource: { buffer: b.buffer } }));
+    entries.push({ binding: bufs.length, resource: { buffer: this.params, offset: slot * PARAM_BYTES, size: PARAM_BYTES } });
+    const group = this.device.createBindGroup({ label: d.kernel, layout, entries });
+    this.pass!.setPipeline(pipeline);
+    this.pass!.setBindGroup(0, group);
+    this.pass!.dispatchWorkgroups(...d.groups);
+    this.counters.dispatches++;
+    if (this.queued >= this.maxBatch) this.flush();
+  }
+
+  /** Submit the queued dispatches. */
+  flush(): void {
+    if (!this.encoder) return;
+    this.pass!.end();
+    const commands = this.encoder.finish({ label: `batch ${this.batch}` });
+    this.device.queue.writeBuffer(this.params, 0, this.hostParams.buffer, 0, this.queued * PARAM_BYTES);
+    this.device.queue.submit([commands]);
+    this.counters.submits++;
+    this.encoder = null;
+    this.pass = null;
+    this.queued = 0;
+    this.batch++;
+    // Later submissions run after this one, so these buffers may now be reused.
+    for (const b of this.deferred) this.pool.give(b.buffer);
+    this.deferred = [];
+  }
+
+  /** Wait until the GPU has finished everything submitted (flushes first). */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.withTimeout(this.device.queue.onSubmittedWorkDone(), 'waiting for queued work');
+    await this.settle();
+  }
+
+  /** Copy the first `bytes` of a buffer to the host. */
+  /** Wait for the compile checks of new kernels, then throw any error seen. */
+  private async settle(): Promise<void> {
+    if (this.compiling.length) {
+      const pending = this.compiling;
+      this.compiling = [];
+      await Promise.all(pending);
+    }
+    this.check();
+  }
+
+  async read(b: GpuBuf, bytes: number): Promise<ArrayBuffer> {
+    this.flush();
+    await this.settle();
+    const n = Math.max(4, Math.ceil(bytes / 4) * 4);
+    const size = sizeClass(n);
+    const staging = this.staging.take(size) ?? this.device.createBuffer({
+      label: `readback ${size}B`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    const enc = this.device.createCommandEncoder({ label: 'readback' });
+    enc.copyBufferToBuffer(b.buffer, 0, staging, 0, n);
+    this.device.queue.submit([enc.finish({ label: 'readback' })]);
+    this.counters.submits++;
+    try {
+      await this.withTimeout(staging.mapAsync(GPUMapMode.READ, 0, n), 'reading a tensor back');
+    } catch (e) {
+      this.check();
+      throw e;
+    }
+    const out = staging.getMappedRange(0, n).slice(0, bytes);
+    staging.unmap();
+    this.staging.give(staging);
+    return out;
+  }
+
+  private async withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(
+        `webgpu: timed out after ${this.readTimeoutMs} ms ${what}${this.failure ? ` (${this.failure})` : ''}`)), this.readTimeoutMs);
+    });
+    try {
+      return await Promise.race([p, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  pooled(): { buffers: number; bytes: number } {
+    return this.pool.stats();
+  }
+
+  /** Release every GPU resource; the runtime is unusable afterwards. */
+  destroy(): void {
+    this.flush();
+    this.pool.clear();
+    this.staging.clear();
+    this.params.destroy();
+    this.device.destroy();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Layer normalization without affine, (x − mean)/√(var + eps) along rows of
+ * length n, one workgroup per row, any n.
+ *
+ * Welford's update keeps (count, mean, M2) per invocation in one read of the
+ * row, never forming Σx² − (Σx)²/n, whose cancellation loses all digits when
+ * the mean is large against the spread. Partial triples merge in a tree by
+ * Chan et al.'s rule: δ = mean_b − mean_a, M2 = M2_a + M2_b + δ²·n_a·n_b/n.
+ */
+import { GROUP_INDEX, paramsDecl } from './common.js';
+
+/** Parameter words: [rows, n, bits of eps as f32]. WG must be a power of two. */
+export function layernormWgsl(): string {
+  return /* wgsl */ `
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+${paramsDecl(2)}
+override WG: u32 = 64;
+var<workgroup> stats: array<vec3<f32>, WG>; // (count, mean, M2)
+${GROUP_INDEX}
+
+fn combine(a: vec3<f32>, b: vec3<f32>) -> vec3<f32> {
+  let n = a.x + b.x;
+  if (n == 0.0) { return a; }
+  let delta = b.y - a.y;
+  return vec3<f32>(n, a.y + delta * (b.x / n), a.z + b.z + delta * delta * (a.x * b.x / n));
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let row = groupIndex(wid, nwg);
+  // Uniform per workgroup, so the barriers below stay in uniform control flow.
+  if (row >= p(0u)) { return; }
+  let n = p(1u);
+  let base = row * n;
+  var w = vec3<f32>(0.0);
+  for (var i = lid; i < n; i += WG) {
+    let v = x[base + i];
+    w.x += 1.0;
+    let delta = v - w.y;
+    w.y += delta / w.x;
+    w.z += delta * (v - w.y);
+  }
+  stats[lid] = w;
+  // Every triple must be stored before the tree reads it.
+  workgroupBarrier();
+  for (var half = WG / 2u; half > 0u; half /= 2u) {
+    if (lid < half) { stats[lid] = combine(stats[lid], stats[lid + half]); }
+    // The next step reads triples this step just merged.
+    workgroupBarrier();
+  }
+  let mean = stats[0].y;
+  let inv = 1.0 / sqrt(stats[0].z / f32(n) + bitcast<f32>(p(2u)));
+  for (var i = lid; i < n; i += WG) { out[base + i] = (x[base + i] - mean) * inv; }
+}`;
+}

@@ -1,5 +1,5 @@
 // GEMM throughput on this machine: `npx tsx bench/gemm.ts` prints a markdown table.
-// Shapes are M×K×N (C is M×N); "T" marks a transposed operand. Medians of ≥5 runs,
+// Shapes are M×K×N (C is M×N); Aᵀ/Bᵀ mark a transposed operand. Medians of ≥5 runs,
 // after warm-up, with the worker pool started beforehand so start-up is not timed.
 import { pathToFileURL } from 'node:url';
 import { gemm, setGemmThreads, shutdownGemmPool, warmGemmPool, type GemmParams } from '../src/kernels/cpu/gemm.js';
@@ -13,8 +13,8 @@ const CASES: Case[] = [
   ...[128, 256, 512, 1024].map((s) => ({ label: `${s}×${s}×${s}`, batch: 1, m: s, k: s, n: s })),
   { label: '512×64×64 (attn out-proj, B·T=512)', batch: 1, m: 512, k: 64, n: 64 },
   { label: '512×64×192 (qkv-proj)', batch: 1, m: 512, k: 64, n: 192 },
-  { label: '64ᵀ×512×192 (qkv weight grad, Aᵀ)', batch: 1, m: 64, k: 512, n: 192, transA: true },
-  { label: '128 × 16×16×16 (attn scores)', batch: 128, m: 16, k: 16, n: 16, transB: true },
+  { label: '64×512×192, Aᵀ (qkv weight grad)', batch: 1, m: 64, k: 512, n: 192, transA: true },
+  { label: '128 × 16×16×16, Bᵀ (attn scores)', batch: 128, m: 16, k: 16, n: 16, transB: true },
 ];
 
 function randomArray(n: number): Float32Array {

@@ -99,6 +99,9 @@ function startPool(): Pool {
     const { port1, port2 } = new MessageChannel();
     const w = new Worker(WORKER_SRC, { eval: true, workerData: { ctrl: sab, port: port2 }, transferList: [port2] });
     w.unref(); // an idle pool must not keep the process alive
+    // A worker that dies before claiming anything costs speed, not correctness:
+    // the caller claims whatever the workers leave.
+    w.on('error', (e) => console.warn('gemm: worker failed, continuing without it:', e));
     port1.unref();
     p.workers.push(w);
     p.ports.push(port1);
@@ -173,6 +176,7 @@ export function workerTaskCount(): number {
   return pool ? Atomics.load(pool.ctrl, WORKER_TASKS) : 0;
 }
 
+/** Stops the workers; the next threaded GEMM starts a new pool. */
 export function shutdownPool(): void {
   if (!pool) return;
   Atomics.store(pool.ctrl, QUIT, 1);

@@ -55,13 +55,18 @@ export class JvpTrace implements Trace {
   }
 }
 
+/** Rewrites a cotangent about to reach `node` (used to drop tangent directions that cannot matter there). */
+export type CotangentFilter = (node: TapeNode, ct: Tensor) => Tensor;
+
 export class TapeTrace implements Trace {
   private readonly nodes: TapeNode[] = [];
+  private leaves = 0;
   constructor(readonly level: number) {}
 
   /** Start tracking `x` as a variable to differentiate with respect to. */
   leaf(x: Tensor): Tensor {
-    const node: TapeNode = { op: null, inputs: [], out: null, parents: [], index: this.nodes.length };
+    const deps = 1n << BigInt(this.leaves++);
+    const node: TapeNode = { op: null, inputs: [], out: null, parents: [], index: this.nodes.length, deps };
     this.nodes.push(node);
     return new Tensor(x.shape, x.dtype, { kind: 'tape', level: this.level, value: x, node });
   }
@@ -79,7 +84,9 @@ export class TapeTrace implements Trace {
     const y = bind(op, values);
     const parents = inputs.map((x) => this.nodeOf(x));
     if (parents.every((p) => p === null)) return y; // does not depend on a tracked variable
-    const node: TapeNode = { op, inputs: values, out: y, parents, index: this.nodes.length };
+    let deps = 0n;
+    for (const p of parents) if (p) deps |= p.deps;
+    const node: TapeNode = { op, inputs: values, out: y, parents, index: this.nodes.length, deps };
     this.nodes.push(node);
     // The tape outlives inner scopes (grad of grad): hold our own references.
     for (const v of values) retain(v);
@@ -88,7 +95,7 @@ export class TapeTrace implements Trace {
   }
 
   /** Cotangents of `leaves` given the cotangent `seed` of `out` (null where out does not depend on a leaf). */
-  backward(out: Tensor, seed: Tensor, leaves: (TapeNode | null)[]): (Tensor | null)[] {
+  backward(out: Tensor, seed: Tensor, leaves: (TapeNode | null)[], filter?: CotangentFilter): (Tensor | null)[] {
     const outNode = this.nodeOf(out);
     if (!outNode) return leaves.map(() => null);
     const ct = new Map<TapeNode, Tensor>([[outNode, seed]]);
@@ -103,6 +110,7 @@ export class TapeTrace implements Trace {
         let c = cts[k];
         if (!p || !c) return;
         if (!sameShape(c.shape, node.inputs[k].shape)) c = sumTo(c, node.inputs[k].shape);
+        if (filter) c = filter(p, c);
         const prev = ct.get(p);
         ct.set(p, prev ? bind({ op: 'add' }, [prev, c]) : c);
       });

@@ -10,7 +10,7 @@ import { scalar } from '../tensor/create.js';
 import { fmt } from '../tensor/shapes.js';
 import { type TapeNode, Tensor, tidy } from '../tensor/tensor.js';
 import { popTrace, pushTrace } from './bind.js';
-import { JvpTrace, TapeTrace } from './traces.js';
+import { type CotangentFilter, JvpTrace, TapeTrace } from './traces.js';
 import { type PartialTree, type Tree, flatten, flattenPartial } from './tree.js';
 
 const zerosLike = (x: Tensor): Tensor => broadcastTo(scalar(0, x.dtype), x.shape);
@@ -39,11 +39,13 @@ function reverse(
   return { tape, out, nodes: tracked.map((t) => tape.nodeOf(t)) };
 }
 
-function gradLeaves(f: (leaves: Tensor[]) => Tensor, leaves: Tensor[], wrt?: boolean[]): { value: Tensor; grads: Tensor[] } {
+function gradLeaves(
+  f: (leaves: Tensor[]) => Tensor, leaves: Tensor[], wrt?: boolean[], filter?: CotangentFilter,
+): { value: Tensor; grads: Tensor[] } {
   const { tape, out, nodes } = reverse(f, leaves, wrt);
   try {
     if (out.size !== 1) throw new Error(`grad: the function must return a scalar, got shape ${fmt(out.shape)}`);
-    const cts = tape.backward(out, onesLike(out), nodes);
+    const cts = tape.backward(out, onesLike(out), nodes, filter);
     return { value: reshape(tape.valueOf(out), []), grads: cts.map((c, i) => c ?? zerosLike(leaves[i])) };
   } finally {
     tape.dispose();
@@ -141,6 +143,14 @@ export interface HvpOptions {
    * wrt = [b], the result is H_bb·v_b and the backward pass stops at block b.
    */
   wrt?: boolean[];
+  /**
+   * Compute each result only on the leaves where its own v_j is nonzero (its
+   * support): with v_j on block j alone, result j is H_jj·v_j. Direction j's
+   * tangent is then dropped from every cotangent that cannot reach its block,
+   * so a sweep over k blocks costs one primal pass plus, per block, only the
+   * tangent work between the loss and that block.
+   */
+  ownSupportOnly?: boolean;
 }
 
 /**
@@ -154,9 +164,41 @@ export function hvpMulti<P extends Tree>(
   return tidy(() => {
     const { leaves, unflatten } = flatten(params);
     const ts = vs.map((v) => flattenPartial(params, v));
-    const r = forward((xs) => gradLeaves((ys) => f(unflatten(ys)), xs, opts.wrt).grads, leaves, ts);
-    return (r.tangents as Tensor[][]).map((g) => unflatten(g));
+    let filter: CotangentFilter | undefined;
+    const grads = (xs: Tensor[]) => {
+      if (opts.ownSupportOnly) filter = supportFilter(xs, ts, opts.wrt);
+      return gradLeaves((ys) => f(unflatten(ys)), xs, opts.wrt, filter).grads;
+    };
+    const r = forward(grads, leaves, ts);
+    return (r.tangents as Tensor[][]).map((g, j) => unflatten(
+      opts.ownSupportOnly ? g.map((t, i) => (ts[j][i] ? t : zerosLike(t))) : g));
   });
+}
+
+/**
+ * The filter behind `ownSupportOnly`: direction j matters at a tape node only
+ * if the node depends on a tracked leaf in v_j's support. Leaf bits follow the
+ * tape's numbering, which counts tracked leaves in order.
+ */
+function supportFilter(xs: Tensor[], ts: (Tensor | null)[][], wrt?: boolean[]): CotangentFilter {
+  const tracked = xs.map((_, i) => !wrt || wrt[i]);
+  const bit: (bigint | null)[] = [];
+  let n = 0;
+  for (const t of tracked) bit.push(t ? 1n << BigInt(n++) : null);
+  const masks = ts.map((tj) => tj.reduce((m, t, i) => (t && bit[i] !== null ? m | bit[i]! : m), 0n));
+  const level = xs.find((x) => x.level >= 0)?.level ?? -1;
+  return (node, ct) => {
+    if (ct.level !== level || ct.impl.kind !== 'jvp') return ct;
+    const box = ct.impl;
+    let changed = false;
+    const kept = box.tangents.map((t, j) => {
+      if (t && (node.deps & masks[j]) === 0n) { changed = true; return null; }
+      return t;
+    });
+    if (!changed) return ct;
+    if (kept.every((t) => t === null)) return box.primal;
+    return new Tensor(ct.shape, ct.dtype, { ...box, tangents: kept });
+  };
 }
 
 /** H·v, the Hessian of the scalar `f` at `params` times `v` (forward-over-reverse). */

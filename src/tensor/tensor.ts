@@ -28,6 +28,8 @@ export interface TapeNode {
   readonly out: Tensor | null;
   readonly parents: (TapeNode | null)[];
   readonly index: number;
+  /** Bit i set when this value depends on the i-th tracked variable of its tape. */
+  readonly deps: bigint;
 }
 
 let liveTensors = 0;

@@ -30,3 +30,16 @@ export function erf(x: number): number {
   const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
   return Math.sign(x) * (1 - erfc);
 }
+
+/**
+ * erf to float32 accuracy (absolute error < 1.2e-7): erfc(z) ≈ t·exp(−z² + P(t)),
+ * t = 1/(1 + z/2), with the degree-9 polynomial P of Numerical Recipes' `erfcc`.
+ */
+export function erf32(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
+    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const erfc = t * Math.exp(-z * z + p);
+  return x >= 0 ? 1 - erfc : erfc - 1;
+}

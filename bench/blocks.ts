@@ -1,0 +1,34 @@
+/**
+ * The cost of blockwise Hessian-vector products: all blocks of a model in one
+ * k-tangent sweep (what the spectra use) against one plain HVP per block.
+ */
+import { type BlockSpec, blockDim, blockHvps } from '../src/analysis/blockwise.js';
+import * as hg from '../src/index.js';
+import { makeRng } from '../src/analysis/rng.js';
+import { createVit, vitPresets } from '../src/models/vit.js';
+import { median, timeItAsync } from './timing.js';
+
+export interface BlockBenchRow {
+  model: string;
+  blocks: number;
+  sweepMs: number;
+  perBlockMs: number;
+  separateMs: number;
+  speedup: number;
+}
+
+export async function benchBlocks(runs = 5): Promise<BlockBenchRow> {
+  const rng = makeRng(1);
+  const model = createVit(vitPresets.small, 0);
+  const x = hg.keep(hg.tensor(Float32Array.from({ length: 64 * 784 }, () => rng.uniform()), [64, 784]));
+  const y = hg.keep(hg.tensor(Int32Array.from({ length: 64 }, (_, i) => i % 10), [64], 'int32'));
+  const loss = (p: Record<string, hg.Tensor>) => model.loss(p, { x, y }, 'eval');
+  const blocks: BlockSpec[] = model.blocks();
+  const reqs = blocks.map((block) => ({ block, v: Float64Array.from({ length: blockDim(model.params, block) }, () => rng.normal()) }));
+  const sweep = median(await timeItAsync(async () => { await blockHvps(loss, model.params, reqs); }, runs, 1));
+  const separate = median(await timeItAsync(async () => { for (const r of reqs) await blockHvps(loss, model.params, [r]); }, runs, 1));
+  return {
+    model: `ViT small (${blocks.length} blocks), batch 64`, blocks: blocks.length,
+    sweepMs: sweep, perBlockMs: sweep / blocks.length, separateMs: separate, speedup: separate / sweep,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The shape of results.json, as a JSON Schema (checked by the tests) and
+ * the version information every result carries.
+ */
+import { readFileSync } from 'node:fs';
+
+export const RESULTS_SCHEMA = 'heterograd/experiment-results/v1';
+
+export function versions(): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return { heterograd: pkg.version, node: process.version, platform: `${process.platform}-${process.arch}` };
+}
+
+const num = { type: 'number' };
+const numOrNull = { type: ['number', 'null'] };
+const slqResult = {
+  type: 'object',
+  required: ['kind', 'dim', 'steps', 'probes'],
+  properties: {
+    kind: { const: 'slq' }, dim: num, steps: num,
+    probes: { type: 'array', items: { type: 'object', required: ['nodes', 'weights'], properties: { nodes: { type: 'array', items: num }, weights: { type: 'array', items: num } } } },
+  },
+};
+const pairwise = { type: ['object', 'null'], required: ['labels', 'matrix'], properties: { labels: { type: 'array', items: { type: 'string' } }, matrix: { type: 'array', items: { type: 'array', items: num } } } };
+
+const neural = {
+  type: 'object',
+  required: ['kind', 'model', 'preset', 'seed', 'params', 'spectra', 'training'],
+  properties: {
+    kind: { const: 'neural' },
+    spectra: {
+      type: 'object',
+      required: ['settings', 'blocks', 'slq', 'full', 'js', 'js0'],
+      properties: {
+        blocks: { type: 'array', minItems: 1, items: { type: 'object', required: ['name', 'param', 'dim'] } },
+        slq: { type: 'object', additionalProperties: slqResult },
+        full: { anyOf: [slqResult, { type: 'null' }] },
+        js: pairwise, js0: numOrNull,
+      },
+    },
+    training: {
+      type: 'object',
+      required: ['settings', 'runs', 'best', 'gap'],
+      properties: {
+        runs: {
+          type: 'array', minItems: 2,
+          items: {
+            type: 'object', required: ['optimizer', 'lr', 'losses', 'finalLoss', 'diverged'],
+            properties: { optimizer: { enum: ['sgd', 'adam'] }, lr: num, losses: { type: 'array', items: num }, finalLoss: numOrNull },
+          },
+        },
+        gap: numOrNull,
+      },
+    },
+  },
+};
+
+const quadratic = {
+  type: 'object',
+  required: ['kind', 'cases'],
+  properties: {
+    kind: { const: 'quadratic' },
+    cases: { type: 'array', minItems: 4, items: { type: 'object', required: ['caseId', 'runs', 'js0', 'adamLeadDecades'] } },
+  },
+};
+
+/** JSON Schema (draft 2020-12 subset understood by Ajv) of results.json. */
+export const resultsJsonSchema = {
+  type: 'object',
+  required: ['schema', 'createdAt', 'command', 'options', 'versions', 'backend', 'models', 'failures', 'summary'],
+  properties: {
+    schema: { const: RESULTS_SCHEMA },
+    backend: { type: 'object', required: ['name', 'device'] },
+    models: { type: 'array', items: { anyOf: [neural, quadratic] } },
+    failures: { type: 'array' },
+    summary: { type: 'array', items: { type: 'object', required: ['model', 'js0', 'gap'] } },
+  },
+};

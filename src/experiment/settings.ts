@@ -1,0 +1,57 @@
+/**
+ * What each preset of the experiment runs: data sizes, the Hessian batch,
+ * SLQ settings, and the SGD/Adam learning-rate grids. One place, so the
+ * README and results.json can quote it.
+ *
+ * Learning-rate grids (both optimizers get the same steps, batches,
+ * schedule — linear warmup over 5% of the steps then cosine decay to 10% —
+ * and gradient clipping at global norm 1):
+ *   SGD, momentum 0.9:            {0.3, 0.1, 0.03}
+ *   Adam (β = 0.9, 0.999, ε 1e-8): {3e-3, 1e-3, 3e-4}
+ * The best run of each is the one with the lowest final training loss
+ * (mean of the last 10% of steps).
+ */
+import type { Preset } from '../models/model.js';
+
+export interface SpectraSettings {
+  /** Examples (or text windows) in the fixed batch the Hessian is measured on. */
+  batch: number;
+  /** Lanczos steps per probe (the paper's m = 100) and probes (n_v = 10). */
+  steps: number;
+  probes: number;
+  /** Steps and probes for the full Hessian (dimension = all parameters). */
+  fullSteps: number;
+  fullProbes: number;
+}
+
+export interface TrainSettings {
+  steps: number;
+  batch: number;
+  sgdLrs: number[];
+  adamLrs: number[];
+  clip: number;
+  /** Losses are recorded every step; held-out loss on this many examples at the end. */
+  heldOut: number;
+}
+
+export interface Settings {
+  spectra: SpectraSettings;
+  train: TrainSettings;
+}
+
+const GRIDS = { sgdLrs: [0.3, 0.1, 0.03], adamLrs: [3e-3, 1e-3, 3e-4], clip: 1 };
+
+export const SETTINGS: Record<Preset, Settings> = {
+  tiny: {
+    spectra: { batch: 16, steps: 8, probes: 2, fullSteps: 8, fullProbes: 1 },
+    train: { steps: 8, batch: 16, ...GRIDS, sgdLrs: [0.1], adamLrs: [1e-3], heldOut: 64 },
+  },
+  small: {
+    spectra: { batch: 64, steps: 32, probes: 3, fullSteps: 32, fullProbes: 2 },
+    train: { steps: 300, batch: 64, ...GRIDS, heldOut: 1000 },
+  },
+  paper: {
+    spectra: { batch: 128, steps: 100, probes: 10, fullSteps: 100, fullProbes: 10 },
+    train: { steps: 5000, batch: 128, ...GRIDS, heldOut: 2000 },
+  },
+};

@@ -1,0 +1,114 @@
+/**
+ * Phase 1: the Hessian at initialization. On one fixed batch (eval mode:
+ * BatchNorm statistics frozen), SLQ of every block's H_bb and of the full H,
+ * then the densities, the pairwise Jensen–Shannon matrix and JS⁰.
+ *
+ * Convention: block densities are compared on the raw eigenvalue axis (no
+ * normalization, since a block's scale is part of what differs), on one
+ * common grid, with the paper's σ² = 1e-5; JS is the bounded distance in
+ * [0, √ln 2] (see src/analysis/distances.ts). W1⁰ (mean Wasserstein-1 over
+ * pairs) is reported beside it.
+ */
+import { type BlockSpec, blockDim, blockSpectra, fullSpectrum } from '../analysis/blockwise.js';
+import { blockDensities, heterogeneityScore, pairwiseMatrix, type PairwiseMatrix, type SlqResult } from '../analysis/index.js';
+import type { Tensor } from '../tensor/index.js';
+import type { SpectraSettings } from './settings.js';
+import type { Task } from './task.js';
+
+export interface SpectraResult {
+  settings: SpectraSettings & { sigma2: number; axis: 'raw'; probe: 'gaussian'; reorth: 'full' };
+  blocks: (BlockSpec & { dim: number })[];
+  slq: Record<string, SlqResult>;
+  full: SlqResult | null;
+  js: PairwiseMatrix | null;
+  js0: number | null;
+  w1: PairwiseMatrix | null;
+  w10: number | null;
+  /** Sweeps (k-tangent HVP passes) used for the blocks. */
+  sweeps: number;
+  seconds: number;
+}
+
+export const SIGMA2 = 1e-5;
+
+export interface SpectraProgress {
+  (what: string, done: number, total: number): void;
+}
+
+export async function measureSpectra(
+  task: Task, s: SpectraSettings, seed: number, previous: Partial<SpectraResult> | undefined,
+  progress: SpectraProgress, checkpoint: (partial: Partial<SpectraResult>) => Promise<void>,
+): Promise<SpectraResult> {
+  const t0 = performance.now();
+  const { model } = task;
+  const batch = task.batch(s.batch, 0);
+  const loss = (p: Record<string, Tensor>) => model.loss(p, batch, 'eval');
+  const blocks = model.blocks().map((b) => ({ ...b, dim: blockDim(model.params, b) }));
+  const slqOpts = { steps: 0, probes: s.probes, seed, probe: 'gaussian' as const, reorth: 'full' as const };
+  const total = blocks.length * s.probes;
+  let done = Object.values(previous?.slq ?? {}).reduce((a, r) => a + r.probes.length, 0);
+  const partial: Record<string, SlqResult> = { ...(previous?.slq ?? {}) };
+  progress('block spectra', done, total);
+
+  // Lanczos steps cannot exceed a block's dimension; blocks smaller than s.steps use their dimension.
+  const groups = new Map<number, typeof blocks>();
+  for (const b of blocks) {
+    const m = Math.min(s.steps, b.dim);
+    groups.set(m, [...(groups.get(m) ?? []), b]);
+  }
+  let sweeps = 0;
+  for (const [m, group] of groups) {
+    const r = await blockSpectra(loss, model.params, group, {
+      ...slqOpts, steps: m, resumeFrom: partial,
+      onProbe: async (block, _p, res) => {
+        partial[block] = res;
+        progress('block spectra', ++done, total);
+        await checkpoint({ slq: partial });
+      },
+    });
+    sweeps += r.sweeps;
+    Object.assign(partial, r.results);
+  }
+  const slq = Object.fromEntries(blocks.map((b) => [b.name, partial[b.name]]));
+
+  let full = previous?.full ?? null;
+  if (!full || full.probes.length < s.fullProbes) {
+    progress('full spectrum', full?.probes.length ?? 0, s.fullProbes);
+    const dim = Object.values(model.params).reduce((a, t) => a + t.size, 0);
+    full = await fullSpectrum(loss, model.params, {
+      steps: Math.min(s.fullSteps, dim), probes: s.fullProbes, seed: seed + 1, probe: 'gaussian', reorth: 'full',
+      ...(full ? { resumeFrom: full } : {}),
+      onProbe: async (_p, res) => {
+        progress('full spectrum', res.probes.length, s.fullProbes);
+        await checkpoint({ slq, full: res });
+      },
+    });
+  }
+
+  const many = blocks.length >= 2;
+  const js = many ? pairwiseMatrix(slq, 'js', { sigma2: SIGMA2 }) : null;
+  const w1 = many ? pairwiseMatrix(slq, 'w1') : null;
+  return {
+    settings: { ...s, sigma2: SIGMA2, axis: 'raw', probe: 'gaussian', reorth: 'full' },
+    blocks,
+    slq,
+    full,
+    js,
+    js0: js ? heterogeneityScore(js) : null,
+    w1,
+    w10: w1 ? heterogeneityScore(w1) : null,
+    sweeps,
+    seconds: (performance.now() - t0) / 1000 + (previous?.seconds ?? 0),
+  };
+}
+
+/** Densities for plotting: every block on one grid, plus the full Hessian on its own. */
+export function plotDensities(r: SpectraResult): { block: string; grid: number[]; values: number[] }[] {
+  const dens = blockDensities(r.slq, { sigma2: SIGMA2, gridPoints: 2000 });
+  const out = Object.entries(dens).map(([block, d]) => ({ block, grid: d.grid, values: d.values }));
+  if (r.full) {
+    const f = blockDensities({ full: r.full }, { sigma2: SIGMA2, gridPoints: 2000 }).full;
+    out.push({ block: 'full Hessian', grid: f.grid, values: f.values });
+  }
+  return out;
+}

@@ -1,0 +1,15 @@
+/** The CPU backend as heterograd uses it: the reference loops plus the tiled, two-thread gemm. */
+import { CpuBackend } from './backend.js';
+import { allocFloat, gemm } from './gemm.js';
+import { arrayFor, type DType } from '../../tensor/dtype.js';
+
+export { CpuBackend, type CpuBackendOptions } from './backend.js';
+export { matmulReference } from './matmul.js';
+export { shutdownGemmPool } from './gemm.js';
+
+/** Float storage large enough to matter is SharedArrayBuffer-backed, so gemm workers read it without a copy. */
+const alloc = (dtype: DType, n: number) => (dtype === 'int32' ? arrayFor(dtype, n) : allocFloat(dtype, n));
+
+export function createCpuBackend(): CpuBackend {
+  return new CpuBackend({ gemm, alloc });
+}

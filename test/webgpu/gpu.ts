@@ -26,8 +26,9 @@ export const cpu = new CpuBackend();
 export const noGpu = gpu === null;
 
 if (noGpu) {
-  console.warn(`[webgpu] tests SKIPPED: ${reason}`);
-  if (process.env.CI === 'true') {
+  const ci = process.env.CI === 'true';
+  console.warn(`[webgpu] tests SKIPPED${ci ? ', and failing because CI=true' : ''}: ${reason}`);
+  if (ci) {
     it('has a WebGPU adapter (CI=true requires one)', () => {
       expect.fail(`CI=true but WebGPU is unavailable: ${reason}`);
     });

@@ -44,7 +44,7 @@ export class WebGpuBackend implements Backend {
 
   /** `device`: a description of the adapter, for reports. */
   constructor(gpuDevice: GPUDevice, readonly device: string, opts: WebGpuBackendOptions = {}) {
-    this.rt = new GpuRuntime(gpuDevice, opts);
+    this.rt = new GpuRuntime(gpuDevice, /swiftshader|lavapipe|llvmpipe/i.test(device), opts);
     this.matmulKernel = opts.matmul ?? 'auto';
   }
 
@@ -55,7 +55,7 @@ export class WebGpuBackend implements Backend {
 
   upload(data: AnyTypedArray, dtype: DType): GpuStorage {
     gpuDtype(dtype, 'upload');
-    const buf = this.rt.alloc(data.byteLength);
+    const buf = this.rt.alloc(data.byteLength, true);
     if (data.byteLength > 0) this.rt.upload(buf, data);
     return this.wrap(buf);
   }

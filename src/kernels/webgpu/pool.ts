@@ -37,6 +37,15 @@ export class BufferPool {
     this.bytes += b.size;
   }
 
+  /** Remove and return every pooled buffer. */
+  drain(): GPUBuffer[] {
+    const all = [...this.free.values()].flat();
+    this.free.clear();
+    this.count = 0;
+    this.bytes = 0;
+    return all;
+  }
+
   /** Destroy every pooled buffer. */
   clear(): void {
     for (const list of this.free.values()) for (const b of list) b.destroy();

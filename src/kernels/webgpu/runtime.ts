@@ -37,7 +37,23 @@ export interface Dispatch {
   groups: [number, number, number];
 }
 
+/** Launch choices that depend on the device (see kernels/README.md for the measurements). */
+export interface Tuning {
+  /**
+   * Row kernels (softmax, layernorm) give each invocation about this many
+   * elements of a row. Workgroup barriers are expensive on SwiftShader, so
+   * there a row is best left to one invocation up to ~512 elements; a GPU
+   * wants many invocations per row.
+   */
+  rowElementsPerInvocation: number;
+}
+
+/** Tuning for a software rasterizer (SwiftShader) or a real GPU. */
+export const tuningFor = (software: boolean): Tuning => ({ rowElementsPerInvocation: software ? 512 : 8 });
+
 export interface RuntimeOptions {
+  /** Overrides of the device-dependent launch choices. */
+  tuning?: Partial<Tuning>;
   /** Dispatches per submission before a flush is forced. */
   maxBatch?: number;
   /** Pooled (freed, kept for reuse) bytes beyond which freed buffers are destroyed. */
@@ -61,15 +77,25 @@ export class GpuRuntime {
   private pass: GPUComputePassEncoder | null = null;
   private batch = 1;
   private queued = 0;
-  private deferred: GpuBuf[] = [];
+  /**
+   * Buffers freed while the unsubmitted batch may still use them. A later
+   * dispatch of the same batch may write them (dispatches run in order, with
+   * barriers between them), but an upload may not: queue.writeBuffer lands
+   * before the batch runs. They join the main pool at the flush.
+   */
+  private recent = new BufferPool(Infinity);
   private failure: string | null = null;
   /** Compile checks of new shader modules, awaited by the next read so their message wins. */
   private compiling: Promise<void>[] = [];
   live = { buffers: 0, bytes: 0 };
-  /** Dispatches and submissions so far (for benchmarks and tests). */
-  counters = { dispatches: 0, submits: 0 };
+  /** Dispatches, submissions and compiled pipelines so far (for benchmarks and tests). */
+  counters = { dispatches: 0, submits: 0, pipelines: 0 };
 
-  constructor(readonly device: GPUDevice, opts: RuntimeOptions = {}) {
+  readonly tuning: Tuning;
+
+  /** `software`: the adapter is a CPU implementation (SwiftShader), which changes the tuning. */
+  constructor(readonly device: GPUDevice, software: boolean, opts: RuntimeOptions = {}) {
+    this.tuning = { ...tuningFor(software), ...opts.tuning };
     this.maxBatch = opts.maxBatch ?? 512;
     this.pool = new BufferPool(opts.maxPooledBytes ?? 1 << 30);
     this.readTimeoutMs = opts.readTimeoutMs ?? 120_000;
@@ -91,15 +117,18 @@ export class GpuRuntime {
     if (this.failure) throw new Error(`webgpu: ${this.failure}`);
   }
 
-  /** A buffer for `bytes` of tensor data (pooled when possible), holding one reference. */
-  alloc(bytes: number): GpuBuf {
+  /**
+   * A buffer for `bytes` of tensor data (pooled when possible), holding one
+   * reference. `forUpload`: it will be written by the host, not by a kernel.
+   */
+  alloc(bytes: number, forUpload = false): GpuBuf {
     this.check();
     const size = sizeClass(Math.max(bytes, 4));
     const limit = this.device.limits.maxStorageBufferBindingSize;
     if (size > limit) {
       throw new Error(`webgpu: a tensor of ${bytes} bytes exceeds this device's largest storage binding (${limit} bytes)`);
     }
-    let buffer = this.pool.take(size);
+    let buffer = (forUpload ? undefined : this.recent.take(size)) ?? this.pool.take(size);
     if (!buffer) {
       this.device.pushErrorScope('out-of-memory');
       buffer = this.device.createBuffer({
@@ -119,7 +148,7 @@ export class GpuRuntime {
   recycle(b: GpuBuf): void {
     this.live.buffers--;
     this.live.bytes -= b.size;
-    if (b.lastUse === this.batch && this.encoder) this.deferred.push(b);
+    if (b.lastUse === this.batch && this.encoder) this.recent.give(b.buffer);
     else this.pool.give(b.buffer);
   }
 
@@ -153,6 +182,7 @@ export class GpuRuntime {
     });
     cached = { pipeline, layout: pipeline.getBindGroupLayout(0) };
     this.pipelines.set(key, cached);
+    this.counters.pipelines++;
     return cached;
   }
 
@@ -194,9 +224,8 @@ export class GpuRuntime {
     this.pass = null;
     this.queued = 0;
     this.batch++;
-    // Later submissions run after this one, so these buffers may now be reused.
-    for (const b of this.deferred) this.pool.give(b.buffer);
-    this.deferred = [];
+    // Later submissions run after this one, so these buffers may now be reused by anyone.
+    for (const b of this.recent.drain()) this.pool.give(b);
   }
 
   /** Wait until the GPU has finished everything submitted (flushes first). */
@@ -254,14 +283,17 @@ export class GpuRuntime {
     }
   }
 
+  /** Freed buffers kept for reuse (both pools). */
   pooled(): { buffers: number; bytes: number } {
-    return this.pool.stats();
+    const [a, b] = [this.pool.stats(), this.recent.stats()];
+    return { buffers: a.buffers + b.buffers, bytes: a.bytes + b.bytes };
   }
 
   /** Release every GPU resource; the runtime is unusable afterwards. */
   destroy(): void {
     this.flush();
     this.pool.clear();
+    this.recent.clear();
     this.staging.clear();
     this.params.destroy();
     this.device.destroy();

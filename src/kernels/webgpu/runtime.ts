@@ -46,10 +46,22 @@ export interface Tuning {
    * wants many invocations per row.
    */
   rowElementsPerInvocation: number;
+  /** Reductions with at least this many outputs use one invocation per output (no barriers). */
+  reduceSerialMinOutputs: number;
+  /** Workgroup size of the tree reduction, and the elements one workgroup takes on. */
+  reduceTreeWG: number;
+  reduceChunk: number;
+  /** Workgroup size of the elementwise, copy and indexing kernels. */
+  elementwiseWG: number;
 }
 
-/** Tuning for a software rasterizer (SwiftShader) or a real GPU. */
-export const tuningFor = (software: boolean): Tuning => ({ rowElementsPerInvocation: software ? 512 : 8 });
+/**
+ * Tuning for a software implementation (SwiftShader: barriers cost like
+ * hundreds of flops, and two CPU cores need little parallelism) or a GPU.
+ */
+export const tuningFor = (software: boolean): Tuning => software
+  ? { rowElementsPerInvocation: 512, reduceSerialMinOutputs: 16, reduceTreeWG: 64, reduceChunk: 65536, elementwiseWG: 256 }
+  : { rowElementsPerInvocation: 8, reduceSerialMinOutputs: 1024, reduceTreeWG: 256, reduceChunk: 8192, elementwiseWG: 256 };
 
 export interface RuntimeOptions {
   /** Overrides of the device-dependent launch choices. */
@@ -102,7 +114,7 @@ export class GpuRuntime {
     this.hostParams = new Uint32Array(this.maxBatch * PARAM_WORDS);
     this.params = device.createBuffer({
       label: 'heterograd params', size: this.maxBatch * PARAM_BYTES,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
     device.addEventListener('uncapturederror', (e) => {
       this.failure ??= `WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`;

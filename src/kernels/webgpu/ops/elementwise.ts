@@ -8,9 +8,9 @@ import { unaryWgsl } from '../wgsl/unary.js';
 import { whereWgsl } from '../wgsl/where.js';
 import { type Arg, broadcastStrides, coalesce, grid1d } from './layout.js';
 
-const WG = 256;
 
 export function unary(rt: GpuRuntime, name: UnaryName, x: Arg, out: Arg): void {
+  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   rt.dispatch({
     kernel: `unary_${name}`, wgsl: () => unaryWgsl(name), constants: { WG },
@@ -18,30 +18,40 @@ export function unary(rt: GpuRuntime, name: UnaryName, x: Arg, out: Arg): void {
   });
 }
 
-/** Parameter words [n, rank, shape, strides of each input] for broadcast inputs. */
-function broadcastParams(ins: Arg[], out: Arg): number[] {
+/**
+ * Parameter words [n, rank, shape, strides of each input] for broadcast
+ * inputs, and the rank the kernel is compiled for: 0 when every input is
+ * contiguous like the output (no index math needed).
+ */
+function broadcastParams(ins: Arg[], out: Arg): { params: number[]; rank: number } {
   const c = coalesce(out.shape, ins.map((x) => broadcastStrides(x.shape, out.shape)));
-  return [sizeOf(out.shape), c.shape.length, ...c.shape, ...c.strides.flat()];
+  const contiguous = c.shape.length <= 1 && c.strides.every((s) => s.length === 0 || s[0] === 1);
+  const rank = contiguous ? 0 : c.shape.length;
+  return { params: [sizeOf(out.shape), rank, ...c.shape, ...c.strides.flat()], rank };
 }
 
 export function binary(rt: GpuRuntime, name: BinaryName, a: Arg, b: Arg, out: Arg): void {
+  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
+  const { params, rank } = broadcastParams([a, b], out);
   rt.dispatch({
-    kernel: `binary_${name}_${a.dtype}`, wgsl: () => binaryWgsl(name, a.dtype), constants: { WG },
-    inputs: [a.buf, b.buf], output: out.buf, params: broadcastParams([a, b], out), groups: grid1d(Math.ceil(n / WG)),
+    kernel: `binary_${name}_${a.dtype}_r${rank}`, wgsl: () => binaryWgsl(name, a.dtype, rank), constants: { WG },
+    inputs: [a.buf, b.buf], output: out.buf, params, groups: grid1d(Math.ceil(n / WG)),
   });
 }
 
 export function where(rt: GpuRuntime, cond: Arg, a: Arg, b: Arg, out: Arg): void {
+  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
+  const { params, rank } = broadcastParams([cond, a, b], out);
   rt.dispatch({
-    kernel: `where_${cond.dtype}_${a.dtype}`, wgsl: () => whereWgsl(cond.dtype, a.dtype), constants: { WG },
-    inputs: [cond.buf, a.buf, b.buf], output: out.buf, params: broadcastParams([cond, a, b], out),
-    groups: grid1d(Math.ceil(n / WG)),
+    kernel: `where_${cond.dtype}_${a.dtype}_r${rank}`, wgsl: () => whereWgsl(cond.dtype, a.dtype, rank), constants: { WG },
+    inputs: [cond.buf, a.buf, b.buf], output: out.buf, params, groups: grid1d(Math.ceil(n / WG)),
   });
 }
 
 export function cast(rt: GpuRuntime, x: Arg, out: Arg): void {
+  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   rt.dispatch({
     kernel: `cast_${x.dtype}_${out.dtype}`, wgsl: () => castWgsl(x.dtype, out.dtype), constants: { WG },

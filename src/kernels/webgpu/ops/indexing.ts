@@ -7,9 +7,9 @@ import { im2colWgsl } from '../wgsl/im2col.js';
 import { scatterAddWgsl } from '../wgsl/scatter_add.js';
 import { type Arg, grid1d } from './layout.js';
 
-const WG = 256;
 
 export function gather(rt: GpuRuntime, table: Arg, index: Arg, out: Arg): void {
+  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   const v = table.shape[0];
   rt.dispatch({
@@ -20,6 +20,7 @@ export function gather(rt: GpuRuntime, table: Arg, index: Arg, out: Arg): void {
 }
 
 export function scatterAdd(rt: GpuRuntime, src: Arg, index: Arg, rows: number, out: Arg): void {
+  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   rt.dispatch({
     kernel: `scatter_add_${src.dtype}`, wgsl: () => scatterAddWgsl(src.dtype), constants: { WG },
@@ -39,6 +40,7 @@ function convParams(n: number, img: readonly number[], g: Conv): number[] {
 }
 
 export function im2col(rt: GpuRuntime, img: Arg, g: Conv, out: Arg): void {
+  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   rt.dispatch({
     kernel: 'im2col', wgsl: im2colWgsl, constants: { WG },
@@ -47,6 +49,7 @@ export function im2col(rt: GpuRuntime, img: Arg, g: Conv, out: Arg): void {
 }
 
 export function col2im(rt: GpuRuntime, cols: Arg, g: Conv, out: Arg): void {
+  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   rt.dispatch({
     kernel: `col2im_${cols.dtype}`, wgsl: () => col2imWgsl(cols.dtype), constants: { WG },

@@ -5,7 +5,7 @@
 import { sizeOf } from '../../../tensor/shapes.js';
 import type { GpuRuntime } from '../runtime.js';
 import { MATMUL_KERNELS, MAX_BATCH_RANK, type MatmulKernel } from '../wgsl/matmul/index.js';
-import { type Arg, broadcastStrides, coalesce } from './layout.js';
+import { type Arg, broadcastStrides, coalesce, pow2Between } from './layout.js';
 
 /** Which matmul kernel the backend runs: a file of the progression, or 'auto' (see `pickMatmul`). */
 export type MatmulChoice = 'auto' | '01_naive' | '02_tiled' | '03_register' | '04_vec4';
@@ -42,10 +42,14 @@ export function matmul(rt: GpuRuntime, choice: MatmulChoice, a: Arg, b: Arg, tra
   if (c.shape.length > MAX_BATCH_RANK) throw new Error(`webgpu matmul: more than ${MAX_BATCH_RANK} non-contiguous batch axes`);
   const pad = (xs: number[]) => [...xs, ...new Array<number>(MAX_BATCH_RANK - xs.length).fill(0)];
   const kern = pickMatmul(choice, m, n, k);
+  const { perThread: t, wg } = kern;
+  const WGX = wg.shrink ? pow2Between(Math.ceil(n / t.n), 1, wg.x) : wg.x;
+  const WGY = wg.shrink ? pow2Between(Math.ceil(m / t.m), 1, wg.y) : wg.y;
   rt.dispatch({
-    kernel: `matmul_${kern.name}`, wgsl: kern.wgsl, constants: { ...kern.constants, TRANS_A: transA, TRANS_B: transB },
+    kernel: `matmul_${kern.name}`, wgsl: kern.wgsl,
+    constants: { ...kern.constants, WGX, WGY, TRANS_A: transA, TRANS_B: transB },
     inputs: [a.buf, b.buf], output: out.buf,
     params: [m, n, k, c.shape.length, ...pad(c.shape), ...pad(c.strides[0]), ...pad(c.strides[1])],
-    groups: [Math.ceil(n / kern.tileN), Math.ceil(m / kern.tileM), sizeOf(c.shape)],
+    groups: [Math.ceil(n / (WGX * t.n)), Math.ceil(m / (WGY * t.m)), sizeOf(c.shape)],
   });
 }

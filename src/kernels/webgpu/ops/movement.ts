@@ -4,13 +4,14 @@ import type { GpuRuntime } from '../runtime.js';
 import { copyWgsl } from '../wgsl/copy.js';
 import { type Arg, broadcastStrides, coalesce, grid1d } from './layout.js';
 
-const WG = 256;
 
 /** out[c] = src[base + Σ (c_d − lo_d)·stride_d], or 0 outside [lo, hi). */
-function copy(rt: GpuRuntime, src: Arg, out: Arg, p: { shape: Shape; strides: number[]; lo: number[]; hi: number[]; base: number }): void {
+function copy(rt: GpuRuntime, src: Arg, out: Arg, p: { shape: Shape; strides: number[]; lo: number[]; hi: number[]; base: number }, bounded = false): void {
+  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
+  const rank = p.shape.length;
   rt.dispatch({
-    kernel: 'copy', wgsl: copyWgsl, constants: { WG },
+    kernel: `copy_r${rank}${bounded ? '_bounded' : ''}`, wgsl: () => copyWgsl(rank, bounded), constants: { WG },
     inputs: [src.buf], output: out.buf,
     params: [n, p.shape.length, ...p.shape, ...p.strides, ...p.lo, ...p.hi, p.base],
     groups: grid1d(Math.ceil(n / WG)),
@@ -40,5 +41,5 @@ export function slice(rt: GpuRuntime, x: Arg, begin: readonly number[], out: Arg
 export function pad(rt: GpuRuntime, x: Arg, before: readonly number[], out: Arg): void {
   copy(rt, x, out, {
     shape: out.shape, strides: stridesOf(x.shape), lo: [...before], hi: before.map((b, i) => b + x.shape[i]), base: 0,
-  });
+  }, true);
 }

@@ -9,8 +9,8 @@ import { reduceSerialWgsl } from '../wgsl/reduce_serial.js';
 import { reduceTreeWgsl } from '../wgsl/reduce_tree.js';
 import { type Arg, coalesce, grid1d } from './layout.js';
 
-/** Tunables: when a reduction counts as long, and how much one workgroup takes on. */
-export const REDUCE = { treeMinLength: 256, serialMinOutputs: 1024, chunk: 8192, tree: 256, serial: 64 };
+/** Fixed choices; the device-dependent ones are in `rt.tuning`. */
+const REDUCE = { treeMinLength: 256, serialWG: 64, spreadOver: 64 };
 
 export function reduce(rt: GpuRuntime, kind: 'sum' | 'max', x: Arg, out: Arg): void {
   const st = stridesOf(x.shape);
@@ -22,20 +22,22 @@ export function reduce(rt: GpuRuntime, kind: 'sum' | 'max', x: Arg, out: Arg): v
   const len = sizeOf(red.shape);
   const layout = [kept.shape.length, red.shape.length, ...kept.shape, ...kept.strides[0], ...red.shape, ...red.strides[0]];
   const dt = x.dtype;
-  if (len < REDUCE.treeMinLength || nOut >= REDUCE.serialMinOutputs) {
-    const WG = REDUCE.serial;
+  const [kr, rr] = [kept.shape.length, red.shape.length];
+  const tune = rt.tuning;
+  if (len < REDUCE.treeMinLength || nOut >= tune.reduceSerialMinOutputs) {
+    const WG = REDUCE.serialWG;
     rt.dispatch({
-      kernel: `reduce_serial_${kind}_${dt}`, wgsl: () => reduceSerialWgsl(kind, dt), constants: { WG },
+      kernel: `reduce_serial_${kind}_${dt}_${kr}_${rr}`, wgsl: () => reduceSerialWgsl(kind, dt, kr, rr), constants: { WG },
       inputs: [x.buf], output: out.buf, params: [nOut, len, len, 1, ...layout], groups: grid1d(Math.ceil(nOut / WG)),
     });
     return;
   }
-  // Enough chunks that the work spreads over ~64 workgroups, none smaller than REDUCE.chunk.
-  const chunks = Math.max(1, Math.min(Math.ceil(len / REDUCE.chunk), Math.ceil(64 / nOut)));
+  // Enough chunks that the work spreads over ~64 workgroups, none smaller than the tuned chunk.
+  const chunks = Math.max(1, Math.min(Math.ceil(len / tune.reduceChunk), Math.ceil(REDUCE.spreadOver / nOut)));
   const chunkLen = Math.ceil(len / chunks);
   const parts = chunks === 1 ? out : { buf: rt.alloc(nOut * chunks * 4), shape: [nOut, chunks], dtype: dt };
   rt.dispatch({
-    kernel: `reduce_tree_${kind}_${dt}`, wgsl: () => reduceTreeWgsl(kind, dt), constants: { WG: REDUCE.tree },
+    kernel: `reduce_tree_${kind}_${dt}_${kr}_${rr}`, wgsl: () => reduceTreeWgsl(kind, dt, kr, rr), constants: { WG: tune.reduceTreeWG },
     inputs: [x.buf], output: parts.buf, params: [nOut, len, chunkLen, chunks, ...layout], groups: grid1d(nOut * chunks),
   });
   if (parts !== out) {

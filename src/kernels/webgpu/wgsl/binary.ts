@@ -18,8 +18,12 @@ const body = (name: BinaryName, t: string): string => {
   }
 };
 
-/** Parameter words: [n, rank, shape[rank], strideA[rank], strideB[rank]]. */
-export function binaryWgsl(name: BinaryName, dtype: GpuDType): string {
+/**
+ * Parameter words: [n, rank, shape[rank], strideA[rank], strideB[rank]].
+ * `rank` is compiled in; rank 0 means both operands are contiguous like the
+ * output (the common case), and the kernel does no index math at all.
+ */
+export function binaryWgsl(name: BinaryName, dtype: GpuDType, rank: number): string {
   const t = scalarOf(dtype);
   return /* wgsl */ `
 @group(0) @binding(0) var<storage, read> a: array<${t}>;
@@ -28,14 +32,14 @@ export function binaryWgsl(name: BinaryName, dtype: GpuDType): string {
 ${paramsDecl(3)}
 override WG: u32 = 256;
 ${GROUP_INDEX}
-${stridedOffsets(2)}
+${rank === 0 ? '' : stridedOffsets(2, rank)}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let o = groupIndex(wid, nwg) * WG + lid;
   if (o >= p(0u)) { return; }
-  let off = offsets(o);
+  ${rank === 0 ? 'let off = vec2<u32>(o);' : 'let off = offsets(o);'}
   let va = a[off.x];
   let vb = b[off.y];
   out[o] = ${body(name, t)};

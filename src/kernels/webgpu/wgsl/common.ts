@@ -21,9 +21,8 @@ export const PARAM_BYTES = PARAM_WORDS * 4;
 /** The uniform parameter block at `binding`, with `p(i)` reading word i. */
 export function paramsDecl(binding: number): string {
   return /* wgsl */ `
-struct Params { v: array<vec4<u32>, ${PARAM_WORDS / 4}> }
-@group(0) @binding(${binding}) var<uniform> params: Params;
-fn p(i: u32) -> u32 { return params.v[i / 4u][i % 4u]; }`;
+@group(0) @binding(${binding}) var<storage, read> params: array<u32, ${PARAM_WORDS}>;
+fn p(i: u32) -> u32 { return params[i]; }`;
 }
 
 /**
@@ -47,35 +46,41 @@ export const IS_NAN = /* wgsl */ `
 fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }`;
 
 /**
- * `offsets(o)`: where output element `o` reads each of `k` broadcast inputs.
- * Parameter words: [n, rank, shape[rank], strides of input 0[rank], …]; a
- * stretched axis has stride 0, so its element is read again.
+ * `fn name(i: u32) -> vecK<u32>`: the offsets of row-major element i of a
+ * shape in each of k strided operands: Σ_d coord_d(i)·stride_d. The rank is
+ * a compile-time constant, so the axis loop is unrolled on the host: index
+ * math with runtime trip counts and runtime-indexed parameters is what made
+ * these kernels slow on SwiftShader. Shape at word `at`, operand j's strides
+ * at `at + rank·(j + 1)`.
  */
-export function stridedOffsets(k: number): string {
+export function unravel(name: string, k: number, rank: number, at: number): string {
   const vec = k === 1 ? 'u32' : `vec${k}<u32>`;
-  const strides = Array.from({ length: k }, (_, i) => `p(2u + ${i + 1}u * rank + ax)`).join(', ');
-  return /* wgsl */ `
-fn offsets(o: u32) -> ${vec} {
-  let rank = p(1u);
-  var rem = o;
-  var off = ${vec}(0u);
-  for (var d = rank; d > 0u; d--) {
-    let ax = d - 1u;
-    let size = p(2u + ax);
-    off += (rem % size) * ${vec}(${strides});
-    rem = rem / size;
+  const lines: string[] = [];
+  for (let d = rank - 1; d >= 0; d--) {
+    const strides = Array.from({ length: k }, (_, j) => `p(${at + rank * (j + 1) + d}u)`).join(', ');
+    lines.push(`  off += (rem % p(${at + d}u)) * ${vec}(${strides});`);
+    if (d > 0) lines.push(`  rem = rem / p(${at + d}u);`);
   }
+  return /* wgsl */ `
+fn ${name}(i: u32) -> ${vec} {
+  var rem = i;
+  var off = ${vec}(0u);
+${lines.join('\n')}
   return off;
 }`;
 }
 
+/** `offsets(o)` for the broadcast elementwise kernels: parameter words [n, rank, shape[rank], strides of input 0[rank], …]. */
+export const stridedOffsets = (k: number, rank: number): string => unravel('offsets', k, rank, 2);
+
 /**
  * Reduction helpers shared by the two reduce kernels. Parameter words:
- * [nOut, L, chunkLen, chunks, keptRank, redRank, keptShape, keptStrides, redShape, redStrides].
+ * [nOut, L, chunkLen, chunks, keptRank, redRank, keptShape, keptStrides, redShape, redStrides];
+ * the two ranks are compile-time (`unravel`).
  * `baseOf(o)` is where output o's inputs start; `offsetOf(r)` is how far the
  * r-th reduced element lies from there. `merge` and `identity()` define the reduction.
  */
-export function reduceHelpers(kind: 'sum' | 'max', dtype: GpuDType): string {
+export function reduceHelpers(kind: 'sum' | 'max', dtype: GpuDType, keptRank: number, redRank: number): string {
   const t = scalarOf(dtype);
   const merge = kind === 'sum'
     ? 'return a + b;'
@@ -88,16 +93,6 @@ ${dtype === 'float32' ? IS_NAN : ''}
 ${lowestFn(dtype)}
 fn identity() -> ${t} { return ${kind === 'sum' ? `${t}(0)` : 'lowest()'}; }
 fn merge(a: ${t}, b: ${t}) -> ${t} { ${merge} }
-fn decompose(i: u32, rank: u32, shapeAt: u32) -> u32 {
-  var rem = i;
-  var off = 0u;
-  for (var d = rank; d > 0u; d--) {
-    let size = p(shapeAt + d - 1u);
-    off += (rem % size) * p(shapeAt + rank + d - 1u);
-    rem = rem / size;
-  }
-  return off;
-}
-fn baseOf(o: u32) -> u32 { return decompose(o, p(4u), 6u); }
-fn offsetOf(r: u32) -> u32 { return decompose(r, p(5u), 6u + 2u * p(4u)); }`;
+${unravel('baseOf', 1, keptRank, 6)}
+${unravel('offsetOf', 1, redRank, 6 + 2 * keptRank)}`;
 }

@@ -6,11 +6,20 @@
  *   slice: base = the offset of `begin`;  pad: lo = before, hi = before + size.
  * Movement never does arithmetic, so elements are copied as raw u32 bits and
  * one pipeline serves float32 and int32 (a zero word is 0.0 and 0 alike).
+ * The rank is compiled in and the axis loop unrolled (see `unravel`); only
+ * pad needs the bounds test, so it is compiled in only for pad.
  */
 import { GROUP_INDEX, paramsDecl } from './common.js';
 
 /** Parameter words: [n, rank, outShape[rank], stride[rank], lo[rank], hi[rank], base]. */
-export function copyWgsl(): string {
+export function copyWgsl(rank: number, bounded: boolean): string {
+  const axes: string[] = [];
+  for (let d = rank - 1; d >= 0; d--) {
+    axes.push(`  let c${d} = rem % p(${2 + d}u);`);
+    if (d > 0) axes.push(`  rem = rem / p(${2 + d}u);`);
+    if (bounded) axes.push(`  inside = inside && c${d} >= p(${2 + 2 * rank + d}u) && c${d} < p(${2 + 3 * rank + d}u);`);
+    axes.push(`  off += (c${d} - p(${2 + 2 * rank + d}u)) * p(${2 + rank + d}u);`);
+  }
   return /* wgsl */ `
 @group(0) @binding(0) var<storage, read> src: array<u32>;
 @group(0) @binding(1) var<storage, read_write> out: array<u32>;
@@ -23,19 +32,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         @builtin(local_invocation_index) lid: u32) {
   let o = groupIndex(wid, nwg) * WG + lid;
   if (o >= p(0u)) { return; }
-  let rank = p(1u);
   var rem = o;
-  var off = p(2u + 4u * rank);
+  var off = p(${2 + 4 * rank}u);
   var inside = true;
-  for (var d = rank; d > 0u; d--) {
-    let ax = d - 1u;
-    let size = p(2u + ax);
-    let c = rem % size;
-    rem = rem / size;
-    let lo = p(2u + 2u * rank + ax);
-    inside = inside && c >= lo && c < p(2u + 3u * rank + ax);
-    off += (c - lo) * p(2u + rank + ax);
-  }
+${axes.join('\n')}
   // Reading only when inside keeps padded positions from touching memory past the input.
   var v = 0u;
   if (inside) { v = src[off]; }

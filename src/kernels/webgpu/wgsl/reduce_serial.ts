@@ -6,7 +6,7 @@
 import { type GpuDType, GROUP_INDEX, paramsDecl, reduceHelpers, scalarOf } from './common.js';
 
 /** Parameter words: see `reduceHelpers` (chunkLen = L, chunks = 1). */
-export function reduceSerialWgsl(kind: 'sum' | 'max', dtype: GpuDType): string {
+export function reduceSerialWgsl(kind: 'sum' | 'max', dtype: GpuDType, keptRank: number, redRank: number): string {
   const t = scalarOf(dtype);
   return /* wgsl */ `
 @group(0) @binding(0) var<storage, read> x: array<${t}>;
@@ -14,7 +14,7 @@ export function reduceSerialWgsl(kind: 'sum' | 'max', dtype: GpuDType): string {
 ${paramsDecl(2)}
 override WG: u32 = 64;
 ${GROUP_INDEX}
-${reduceHelpers(kind, dtype)}
+${reduceHelpers(kind, dtype, keptRank, redRank)}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -23,7 +23,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (o >= p(0u)) { return; }
   let base = baseOf(o);
   var acc = identity();
-  for (var r = 0u; r < p(1u); r++) { acc = merge(acc, x[base + offsetOf(r)]); }
+  let len = p(1u);
+  for (var r = 0u; r < len; r++) { acc = merge(acc, x[base + offsetOf(r)]); }
   out[o] = acc;
 }`;
 }

@@ -10,7 +10,7 @@
 import { type GpuDType, GROUP_INDEX, paramsDecl, reduceHelpers, scalarOf } from './common.js';
 
 /** Parameter words: see `reduceHelpers`. WG must be a power of two. */
-export function reduceTreeWgsl(kind: 'sum' | 'max', dtype: GpuDType): string {
+export function reduceTreeWgsl(kind: 'sum' | 'max', dtype: GpuDType, keptRank: number, redRank: number): string {
   const t = scalarOf(dtype);
   return /* wgsl */ `
 @group(0) @binding(0) var<storage, read> x: array<${t}>;
@@ -19,7 +19,7 @@ ${paramsDecl(2)}
 override WG: u32 = 256;
 var<workgroup> partial: array<${t}, WG>;
 ${GROUP_INDEX}
-${reduceHelpers(kind, dtype)}
+${reduceHelpers(kind, dtype, keptRank, redRank)}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

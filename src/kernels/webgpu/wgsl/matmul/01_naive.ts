@@ -31,4 +31,4 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 
 /** A 16×16 workgroup covers a 16×16 block of C. */
-export const naive: MatmulKernel = { name: '01_naive', wgsl, tileM: 16, tileN: 16, constants: { WGX: 16, WGY: 16 } };
+export const naive: MatmulKernel = { name: '01_naive', wgsl, perThread: { m: 1, n: 1 }, wg: { x: 16, y: 16, shrink: true } };

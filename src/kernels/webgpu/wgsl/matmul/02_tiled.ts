@@ -17,12 +17,14 @@ function wgsl(): string {
 @group(0) @binding(1) var<storage, read> b: array<f32>;
 @group(0) @binding(2) var<storage, read_write> c: array<f32>;
 ${matmulParams(3)}
-override TILE: u32 = 16;
+override WGX: u32 = 16;
+override WGY: u32 = 16; // must equal WGX: the workgroup is one square tile
+override TILE: u32 = WGX;
 var<workgroup> tileA: array<f32, TILE * TILE>; // [row][k]
 var<workgroup> tileB: array<f32, TILE * TILE>; // [k][col]
 ${SCALAR_READS}
 
-@compute @workgroup_size(TILE, TILE)
+@compute @workgroup_size(WGX, WGY)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let i = wid.y * TILE + lid.y;
   let j = wid.x * TILE + lid.x;
@@ -46,4 +48,4 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
 }
 
 /** A 16×16 workgroup covers a 16×16 block of C. */
-export const tiled: MatmulKernel = { name: '02_tiled', wgsl, tileM: 16, tileN: 16, constants: { TILE: 16 } };
+export const tiled: MatmulKernel = { name: '02_tiled', wgsl, perThread: { m: 1, n: 1 }, wg: { x: 16, y: 16, shrink: false } };

@@ -6,12 +6,19 @@
  * TM·TN multiply-adds, so loads per flop fall from 1 to (TM + TN)/(TM·TN)
  * (12/32 for 8×4). The reuse lives in registers, which every device has,
  * rather than in workgroup memory plus barriers — on SwiftShader (a CPU)
- * that is the winning trade, and the backend's default.
+ * that is the winning trade.
+ *
+ * "Registers" must really be registers: an `array<f32, 32>` indexed in a
+ * loop is kept in memory by SwiftShader's compiler, so the host writes the
+ * TM·TN accumulators and the loads out as named scalars (c_r_q, a_r, b_q).
+ * Row and column offsets are computed once, outside the k loop.
  */
-import { type MatmulKernel, SCALAR_READS, matmulParams } from './common.js';
+import { type MatmulKernel, matmulParams } from './common.js';
 
 const TM = 8;
 const TN = 4;
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const each = (f: (r: number, q: number) => string) => range(TM).flatMap((r) => range(TN).map((q) => f(r, q)));
 
 function wgsl(): string {
   return /* wgsl */ `
@@ -21,38 +28,32 @@ function wgsl(): string {
 ${matmulParams(3)}
 override WGX: u32 = 8;
 override WGY: u32 = 8;
-const TM = ${TM}u;
-const TN = ${TN}u;
-${SCALAR_READS}
 
 @compute @workgroup_size(WGX, WGY)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let m = dimM(); let n = dimN();
-  let i0 = gid.y * TM;
-  let j0 = gid.x * TN;
+  let m = dimM(); let n = dimN(); let kk = dimK();
+  let i0 = gid.y * ${TM}u;
+  let j0 = gid.x * ${TN}u;
   if (i0 >= m || j0 >= n) { return; }
   let off = batchOffsets(gid.z);
-  var acc: array<f32, ${TM * TN}>;
-  var av: array<f32, ${TM}>;
-  var bv: array<f32, ${TN}>;
-  for (var k = 0u; k < dimK(); k++) {
-    // Rows and columns past the edge read a valid element (clamped) and are never written.
-    for (var r = 0u; r < TM; r++) { av[r] = readA(off.x, min(i0 + r, m - 1u), k); }
-    for (var q = 0u; q < TN; q++) { bv[q] = readB(off.y, k, min(j0 + q, n - 1u)); }
-    for (var r = 0u; r < TM; r++) {
-      for (var q = 0u; q < TN; q++) { acc[r * TN + q] = fma(av[r], bv[q], acc[r * TN + q]); }
-    }
+  // op(A)[i, k] = a[off.x + i·sAi + k·sAk] and op(B)[k, j] = b[off.y + k·sBk + j·sBj].
+  let sAi = select(kk, 1u, TRANS_A); let sAk = select(1u, m, TRANS_A);
+  let sBk = select(n, 1u, TRANS_B); let sBj = select(1u, kk, TRANS_B);
+  // Rows and columns past the edge read a valid (clamped) element and are never written.
+${range(TM).map((r) => `  let ar${r} = off.x + min(i0 + ${r}u, m - 1u) * sAi;`).join('\n')}
+${range(TN).map((q) => `  let bq${q} = off.y + min(j0 + ${q}u, n - 1u) * sBj;`).join('\n')}
+${each((r, q) => `  var c${r}_${q} = 0.0;`).join('\n')}
+  for (var k = 0u; k < kk; k++) {
+    let ak = k * sAk;
+    let bk = k * sBk;
+${range(TM).map((r) => `    let a${r} = a[ar${r} + ak];`).join('\n')}
+${range(TN).map((q) => `    let b${q} = b[bq${q} + bk];`).join('\n')}
+${each((r, q) => `    c${r}_${q} += a${r} * b${q};`).join('\n')}
   }
   let base = gid.z * m * n;
-  for (var r = 0u; r < TM; r++) {
-    for (var q = 0u; q < TN; q++) {
-      if (i0 + r < m && j0 + q < n) { c[base + (i0 + r) * n + j0 + q] = acc[r * TN + q]; }
-    }
-  }
+${each((r, q) => `  if (i0 + ${r}u < m && j0 + ${q}u < n) { c[base + (i0 + ${r}u) * n + j0 + ${q}u] = c${r}_${q}; }`).join('\n')}
 }`;
 }
 
 /** An 8×8 workgroup of 8×4 blocks covers 64×32 of C. */
-export const register: MatmulKernel = {
-  name: '03_register', wgsl, tileM: 8 * TM, tileN: 8 * TN, constants: { WGX: 8, WGY: 8 },
-};
+export const register: MatmulKernel = { name: '03_register', wgsl, perThread: { m: TM, n: TN }, wg: { x: 8, y: 8, shrink: true } };

@@ -51,11 +51,17 @@ export interface MatmulKernel {
   /** The file's name: '01_naive', … */
   readonly name: string;
   readonly wgsl: () => string;
-  /** Rows and columns of C one workgroup covers; the grid is (⌈N/tileN⌉, ⌈M/tileM⌉, batch). */
-  readonly tileM: number;
-  readonly tileN: number;
-  /** Values for the kernel's override constants (besides TRANS_A / TRANS_B). */
-  readonly constants: Record<string, number>;
+  /** Rows and columns of C one invocation computes. */
+  readonly perThread: { m: number; n: number };
+  /**
+   * Workgroup shape (override constants WGX × WGY). With `shrink`, the host
+   * narrows it for small products (16×16 attention blocks would otherwise
+   * leave most of a 64×32 workgroup idle); the grid is
+   * (⌈N / (WGX·perThread.n)⌉, ⌈M / (WGY·perThread.m)⌉, batch).
+   */
+  readonly wg: { x: number; y: number; shrink: boolean };
+  /** Other override constants (besides TRANS_A, TRANS_B, WGX, WGY). */
+  readonly constants?: Record<string, number>;
   /** Whether the kernel handles this problem (alignment needs); absent = any. */
   readonly fits?: (m: number, n: number, k: number) => boolean;
 }

@@ -1,0 +1,207 @@
+/**
+ * WGSL kernel throughput: `npx tsx bench/kernels-webgpu.ts [--json] [--write-readme] [--quick] [--max-run-s S]`
+ *
+ * Every matmul of the progression at 256…2048 (sizes whose single run would
+ * exceed --max-run-s are skipped and listed as such), Transformer-shaped
+ * matmuls, the row kernels, elementwise and reduction bandwidth, and the
+ * fixed cost of one small dispatch with and without a readback. Each row is
+ * the median of ≥ 5 timed samples after a warm-up that compiles the pipeline;
+ * a sample queues `reps` runs and waits for the GPU (queue.onSubmittedWorkDone).
+ * `--write-readme` puts the table into src/kernels/README.md between the
+ * bench:webgpu markers. Runs in its own process (Dawn must not share one with
+ * heavy unrelated JavaScript).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import * as hg from '../src/index.js';
+import type { Tensor } from '../src/index.js';
+import type { WebGpuBackend } from '../src/kernels/webgpu/backend.js';
+import { selectBackend } from '../src/kernels/webgpu/device.js';
+import type { MatmulChoice } from '../src/kernels/webgpu/ops/matmul.js';
+import { MATMUL_KERNELS } from '../src/kernels/webgpu/wgsl/matmul/index.js';
+import { median } from './timing.js';
+
+export interface KernelRow {
+  kernel: string;
+  shape: string;
+  /** Median milliseconds per run; null when skipped. */
+  ms: number | null;
+  /** GFLOP/s for matmuls, GB/s for memory-bound kernels. */
+  rate: number | null;
+  unit: 'GFLOP/s' | 'GB/s' | '';
+  device: string;
+  note?: string;
+}
+
+export interface BenchOptions {
+  /** Timed samples per row (≥ 5). */
+  samples?: number;
+  /** Skip a case whose single run is estimated above this many seconds. */
+  maxRunS?: number;
+  /** Progress lines (stderr by default). */
+  log?: (line: string) => void;
+}
+
+const rand = (shape: number[]): Tensor => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return hg.keep(hg.tensor(Float32Array.from({ length: n }, () => Math.random() - 0.5), shape));
+};
+
+/** Median ms of one run of `f` (queued `reps` times per sample, then waited for). */
+async function timeGpu(gpu: WebGpuBackend, f: () => Tensor, samples: number, maxRunS: number): Promise<{ ms: number | null; est: number }> {
+  const once = async () => {
+    const t0 = performance.now();
+    hg.tidy(() => { f(); });
+    await gpu.sync();
+    return performance.now() - t0;
+  };
+  await once(); // compiles the pipeline
+  const est = await once();
+  if (est > maxRunS * 1000) return { ms: null, est };
+  const reps = Math.max(1, Math.min(200, Math.floor(20 / Math.max(est, 1e-3))));
+  const times: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    hg.tidy(() => { for (let r = 0; r < reps; r++) f(); });
+    await gpu.sync();
+    times.push((performance.now() - t0) / reps);
+  }
+  return { ms: median(times), est };
+}
+
+interface MatmulCase { label: string; a: number[]; b: number[]; transA?: boolean; transB?: boolean }
+
+const flopsOf = (c: MatmulCase): number => {
+  const m = c.transA ? c.a[c.a.length - 1] : c.a[c.a.length - 2];
+  const k = c.transA ? c.a[c.a.length - 2] : c.a[c.a.length - 1];
+  const n = c.transB ? c.b[c.b.length - 2] : c.b[c.b.length - 1];
+  const batch = Math.max(c.a.slice(0, -2).reduce((x, y) => x * y, 1), c.b.slice(0, -2).reduce((x, y) => x * y, 1));
+  return 2 * batch * m * n * k;
+};
+
+/** B = 32, T = 16, d = 64, 4 heads, MLP 4d, vocabulary 65: the reference Transformer's matmuls. */
+const TRANSFORMER: MatmulCase[] = [
+  { label: 'qkv projection (512×64)·(64×192)', a: [512, 64], b: [64, 192] },
+  { label: 'attention scores (128, 16×16)·(16×16)ᵀ', a: [128, 16, 16], b: [128, 16, 16], transB: true },
+  { label: 'attention·V (128, 16×16)·(16×16)', a: [128, 16, 16], b: [128, 16, 16] },
+  { label: 'MLP up (512×64)·(64×256)', a: [512, 64], b: [64, 256] },
+  { label: 'MLP down (512×256)·(256×64)', a: [512, 256], b: [256, 64] },
+  { label: 'LM head (512×64)·(64×65)', a: [512, 64], b: [64, 65] },
+  { label: 'weight grad (512×64)ᵀ·(512×192)', a: [512, 64], b: [512, 192], transA: true },
+];
+
+export async function benchWebGpuKernels(opts: BenchOptions = {}): Promise<KernelRow[]> {
+  const samples = Math.max(5, opts.samples ?? 5);
+  const maxRunS = opts.maxRunS ?? 4;
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const gpu = (await selectBackend('webgpu', { log })) as WebGpuBackend;
+  hg.setBackend(gpu);
+  const device = gpu.device;
+  const rows: KernelRow[] = [];
+  const push = (r: Omit<KernelRow, 'device'>) => {
+    rows.push({ ...r, device });
+    log(`${r.kernel.padEnd(24)} ${r.shape.padEnd(44)} ${r.ms === null ? r.note : `${r.ms.toFixed(3)} ms  ${r.rate?.toFixed(2)} ${r.unit}`}`);
+  };
+
+  const matmul = async (kernel: MatmulChoice, c: MatmulCase) => {
+    gpu.matmulKernel = kernel;
+    const [a, b] = [rand(c.a), rand(c.b)];
+    const { ms, est } = await timeGpu(gpu, () => hg.matmul(a, b, { transA: c.transA, transB: c.transB }), samples, maxRunS);
+    hg.dispose([a, b]);
+    const note = ms === null ? `skipped: one run takes ~${(est / 1000).toFixed(1)} s here` : undefined;
+    push({ kernel: `matmul ${kernel}`, shape: c.label, ms, rate: ms && flopsOf(c) / ms / 1e6, unit: 'GFLOP/s', note });
+    return ms;
+  };
+
+  for (const k of MATMUL_KERNELS) {
+    let tooSlow = false;
+    for (const s of [256, 512, 1024, 2048]) {
+      const c = { label: `${s}×${s}·${s}×${s}`, a: [s, s], b: [s, s] };
+      if (tooSlow) {
+        push({ kernel: `matmul ${k.name}`, shape: c.label, ms: null, rate: null, unit: 'GFLOP/s', note: 'skipped: the size below already exceeded the time limit' });
+        continue;
+      }
+      tooSlow = (await matmul(k.name as MatmulChoice, c)) === null;
+    }
+  }
+  for (const c of TRANSFORMER) await matmul('auto', c);
+  gpu.matmulKernel = 'auto';
+
+  // Memory-bound kernels: GB/s = bytes read + written per run.
+  const mem = async (kernel: string, shape: string, bytes: number, inputs: Tensor[], f: () => Tensor) => {
+    const { ms } = await timeGpu(gpu, f, samples, maxRunS);
+    hg.dispose(inputs);
+    push({ kernel, shape, ms, rate: ms && bytes / ms / 1e6, unit: 'GB/s' });
+  };
+  const M = 1 << 20;
+  for (const [r, n] of [[2048, 16], [512, 65], [64, 4096]]) {
+    const x = rand([r, n]);
+    await mem('softmax', `(${r}, ${n})`, 8 * r * n, [], () => hg.softmax(x));
+    await mem('layernorm', `(${r}, ${n})`, 8 * r * n, [x], () => hg.normalize(x));
+  }
+  { const [a, b] = [rand([M]), rand([M])]; await mem('add', '(2²⁰,) + (2²⁰,)', 12 * M, [a, b], () => hg.add(a, b)); }
+  { const [a, b] = [rand([4096, 256]), rand([256])]; await mem('add (broadcast)', '(4096, 256) + (256,)', 8 * M, [a, b], () => hg.add(a, b)); }
+  { const a = rand([M]); await mem('exp', '(2²⁰,)', 8 * M, [a], () => hg.exp(a)); }
+  { const a = rand([M]); await mem('sum (tree)', '(2²⁰,) → ()', 4 * M, [a], () => hg.sum(a)); }
+  { const a = rand([4096, 256]); await mem('sum axis 0', '(4096, 256) → (256,)', 4 * M, [a], () => hg.sum(a, 0)); }
+  { const a = rand([1024, 1024]); await mem('transpose (copy)', '(1024, 1024)', 8 * M, [a], () => hg.transpose(a)); }
+
+  // Fixed costs: one tiny dispatch with a readback each time, and many queued in one submission.
+  const tiny = rand([4]);
+  const withRead = async () => { await hg.tidy(() => hg.add(tiny, tiny)).data(); };
+  for (let i = 0; i < 5; i++) await withRead();
+  const readTimes: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) await withRead();
+    readTimes.push((performance.now() - t0) / 20);
+  }
+  push({ kernel: 'one dispatch + readback', shape: '(4,) + (4,)', ms: median(readTimes), rate: null, unit: '' });
+  const { ms: batched } = await timeGpu(gpu, () => hg.add(tiny, tiny), samples, maxRunS);
+  push({ kernel: 'one dispatch, batched', shape: '(4,) + (4,), ~200 per submission', ms: batched, rate: null, unit: '' });
+  hg.dispose(tiny);
+  gpu.destroy();
+  return rows;
+}
+
+const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+
+/** The rows as a markdown table (device and date above it). */
+export function renderTable(rows: KernelRow[], date = new Date().toISOString().slice(0, 10)): string {
+  const lines = [
+    `Measured by \`npx tsx bench/kernels-webgpu.ts --write-readme\` on ${rows[0]?.device ?? 'no device'}, ${date}. ` +
+    'Medians of ≥ 5 samples; ms per run (queued, then waited for).',
+    '',
+    '| kernel | shape | ms | rate |',
+    '|---|---|---|---|',
+    ...rows.map((r) => r.ms === null
+      ? `| ${r.kernel} | ${r.shape} | — | ${r.note ?? 'skipped'} |`
+      : `| ${r.kernel} | ${r.shape} | ${fmtMs(r.ms)} | ${r.rate === null ? '' : `${r.rate.toFixed(2)} ${r.unit}`} |`),
+  ];
+  return lines.join('\n');
+}
+
+const START = '<!-- bench:webgpu:start -->';
+const END = '<!-- bench:webgpu:end -->';
+
+/** Replace the table between the bench:webgpu markers of `file`. */
+export async function writeReadme(rows: KernelRow[], file = 'src/kernels/README.md'): Promise<void> {
+  const text = await readFile(file, 'utf8');
+  if (!text.includes(START) || !text.includes(END)) throw new Error(`${file} has no ${START} … ${END} markers`);
+  const block = `${START}\n${renderTable(rows)}\n${END}`;
+  await writeFile(file, text.replace(new RegExp(`${START}[\\s\\S]*?${END}`), block));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = process.argv.slice(2);
+  const maxRun = args.indexOf('--max-run-s');
+  const rows = await benchWebGpuKernels({
+    samples: 5, maxRunS: maxRun >= 0 ? Number(args[maxRun + 1]) : args.includes('--quick') ? 0.5 : 4,
+  });
+  if (args.includes('--json')) console.log(JSON.stringify({ rows }, null, 2));
+  else console.log(`\n${renderTable(rows)}`);
+  if (args.includes('--write-readme')) {
+    await writeReadme(rows);
+    process.stderr.write('updated src/kernels/README.md\n');
+  }
+}

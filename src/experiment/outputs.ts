@@ -26,11 +26,19 @@ const curveOf = (name: string, ys: number[]) => ({ name, x: ys.map((_, i) => i),
 
 async function neuralFigures(r: NeuralResult): Promise<ReportFigure[]> {
   const figs: ReportFigure[] = [];
+  const dens = plotDensities(r.spectra);
   figs.push({
     title: `${r.model}: block Hessian spectra at initialization`,
-    svg: await blockSpectraSvg(plotDensities(r.spectra), { title: `${r.model} (${r.preset}): SLQ densities per block`, xLabel: 'eigenvalue' }),
+    svg: await blockSpectraSvg(dens.blocks, { title: `${r.model} (${r.preset}): SLQ density of each block's H_bb`, xLabel: 'eigenvalue' }),
     caption: `SLQ with m = ${r.spectra.settings.steps} Lanczos steps, ${r.spectra.settings.probes} Gaussian probes, σ² = ${r.spectra.settings.sigma2}, on a fixed batch of ${r.spectra.settings.batch}.`,
   });
+  if (dens.full) {
+    figs.push({
+      title: `${r.model}: full Hessian spectrum at initialization`,
+      svg: await blockSpectraSvg([dens.full], { title: `${r.model} (${r.preset}): SLQ density of the full Hessian`, xLabel: 'eigenvalue' }),
+      caption: `m = ${r.spectra.settings.fullSteps}, ${r.spectra.settings.fullProbes} probes.`,
+    });
+  }
   if (r.spectra.js) {
     figs.push({
       title: `${r.model}: Jensen–Shannon distance between block spectra`,

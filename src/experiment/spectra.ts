@@ -102,13 +102,13 @@ export async function measureSpectra(
   };
 }
 
-/** Densities for plotting: every block on one grid, plus the full Hessian on its own. */
-export function plotDensities(r: SpectraResult): { block: string; grid: number[]; values: number[] }[] {
+type Curve = { block: string; grid: number[]; values: number[] };
+
+/** Densities for plotting: every block on one common grid, and the full Hessian on its own grid. */
+export function plotDensities(r: SpectraResult): { blocks: Curve[]; full: Curve | null } {
   const dens = blockDensities(r.slq, { sigma2: SIGMA2, gridPoints: 2000 });
-  const out = Object.entries(dens).map(([block, d]) => ({ block, grid: d.grid, values: d.values }));
-  if (r.full) {
-    const f = blockDensities({ full: r.full }, { sigma2: SIGMA2, gridPoints: 2000 }).full;
-    out.push({ block: 'full Hessian', grid: f.grid, values: f.values });
-  }
-  return out;
+  const blocks = Object.entries(dens).map(([block, d]) => ({ block, grid: d.grid, values: d.values }));
+  if (!r.full) return { blocks, full: null };
+  const f = blockDensities({ full: r.full }, { sigma2: SIGMA2, gridPoints: 2000 }).full;
+  return { blocks, full: { block: 'full Hessian', grid: f.grid, values: f.values } };
 }

@@ -15,37 +15,53 @@ export function outSize(g: ConvGeom): [number, number] {
   return [Math.floor((g.h + 2 * g.pad - g.kh) / g.stride) + 1, Math.floor((g.w + 2 * g.pad - g.kw) / g.stride) + 1];
 }
 
-/** Walk every (batch, output pixel, column) with the image offset it reads, or −1 for padding. */
-function walk(g: ConvGeom, visit: (col: number, img: number) => void): void {
+/**
+ * Visit every (row of cols, image channel) pair: `row` is the first column of
+ * the window at output pixel (oy, ox), `img` the start of channel c of image b.
+ * The two kernels below differ only in the direction of the copy.
+ */
+function forEachWindow(g: ConvGeom, visit: (row: number, img: number, oy: number, ox: number) => void): void {
   const [ho, wo] = outSize(g);
   const k = g.c * g.kh * g.kw;
   for (let b = 0; b < g.b; b++) {
     for (let oy = 0; oy < ho; oy++) {
       for (let ox = 0; ox < wo; ox++) {
         const row = (b * ho * wo + oy * wo + ox) * k;
-        let j = 0;
-        for (let c = 0; c < g.c; c++) {
-          for (let ky = 0; ky < g.kh; ky++) {
-            const y = oy * g.stride - g.pad + ky;
-            for (let kx = 0; kx < g.kw; kx++, j++) {
-              const x = ox * g.stride - g.pad + kx;
-              const inside = y >= 0 && y < g.h && x >= 0 && x < g.w;
-              visit(row + j, inside ? ((b * g.c + c) * g.h + y) * g.w + x : -1);
-            }
-          }
-        }
+        for (let c = 0; c < g.c; c++) visit(row + c * g.kh * g.kw, (b * g.c + c) * g.h * g.w, oy, ox);
       }
     }
   }
 }
 
-/** cols (B, Ho·Wo, C·kh·kw) ← image (B, C, H, W). */
+/** cols (B, Ho·Wo, C·kh·kw) ← image (B, C, H, W); zeros where the window hangs over the padding. */
 export function im2col(img: AnyTypedArray, g: ConvGeom, cols: AnyTypedArray): void {
-  walk(g, (col, i) => { cols[col] = i < 0 ? 0 : img[i]; });
+  const { kh, kw, stride, pad, h, w } = g;
+  forEachWindow(g, (row, base, oy, ox) => {
+    let j = row;
+    for (let ky = 0; ky < kh; ky++) {
+      const y = oy * stride - pad + ky;
+      const inRow = y >= 0 && y < h;
+      for (let kx = 0; kx < kw; kx++, j++) {
+        const x = ox * stride - pad + kx;
+        cols[j] = inRow && x >= 0 && x < w ? img[base + y * w + x] : 0;
+      }
+    }
+  });
 }
 
 /** image (B, C, H, W) ← Σ of cols (B, Ho·Wo, C·kh·kw) over the windows each pixel is in. */
 export function col2im(cols: AnyTypedArray, g: ConvGeom, img: AnyTypedArray): void {
   img.fill(0);
-  walk(g, (col, i) => { if (i >= 0) img[i] += cols[col]; });
+  const { kh, kw, stride, pad, h, w } = g;
+  forEachWindow(g, (row, base, oy, ox) => {
+    let j = row;
+    for (let ky = 0; ky < kh; ky++) {
+      const y = oy * stride - pad + ky;
+      const inRow = y >= 0 && y < h;
+      for (let kx = 0; kx < kw; kx++, j++) {
+        const x = ox * stride - pad + kx;
+        if (inRow && x >= 0 && x < w) img[base + y * w + x] += cols[j];
+      }
+    }
+  });
 }

@@ -108,6 +108,13 @@ export function where(
   c: AnyTypedArray, cShape: Shape, a: AnyTypedArray, aShape: Shape, b: AnyTypedArray, bShape: Shape,
   out: AnyTypedArray, outShape: Shape,
 ): void {
+  const n = out.length;
+  if (c.length === n && a.length === n && (b.length === n || b.length === 1)) {
+    // The common case (ReLU: where(x > 0, x, 0)): no index arithmetic.
+    const db = b.length === n ? 1 : 0;
+    for (let i = 0; i < n; i++) out[i] = c[i] !== 0 ? a[i] : b[i * db];
+    return;
+  }
   const strides = [broadcastStrides(cShape, outShape), broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)];
   forEachRow(outShape, strides, (o, [ic, ia, ib], n, [dc, da, db]) => {
     for (let i = 0; i < n; i++) out[o + i] = c[ic + i * dc] !== 0 ? a[ia + i * da] : b[ib + i * db];

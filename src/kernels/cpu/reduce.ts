@@ -29,7 +29,12 @@ export function reduce(kind: 'sum' | 'max', x: AnyTypedArray, xShape: Shape, out
   const os = broadcastStrides(outShape, xShape);
   const xs = broadcastStrides(xShape, xShape);
   forEachRow(xShape, [os, xs], (_o, [io, ix], n, [dO, dx]) => {
-    if (kind === 'sum') {
+    if (kind === 'sum' && dO === 0) {
+      // The whole row lands in one output slot: accumulate in a register first.
+      let acc = 0;
+      for (let i = 0; i < n; i++) acc += x[ix + i * dx];
+      out[io] += acc;
+    } else if (kind === 'sum') {
       for (let i = 0; i < n; i++) out[io + i * dO] += x[ix + i * dx];
     } else {
       for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 /**
- * WGSL kernel throughput: `npx tsx bench/kernels-webgpu.ts [--json] [--write-readme] [--quick] [--max-run-s S]`
+ * WGSL kernel throughput:
+ *   `npx tsx bench/kernels-webgpu.ts [--json] [--write-readme] [--quick] [--max-run-s S] [--from-json FILE]`
  *
  * Every matmul of the progression at 256…2048 (sizes whose single run would
  * exceed --max-run-s are skipped and listed as such), Transformer-shaped
@@ -8,10 +9,12 @@
  * the median of ≥ 5 timed samples after a warm-up that compiles the pipeline;
  * a sample queues `reps` runs and waits for the GPU (queue.onSubmittedWorkDone).
  * `--write-readme` puts the table into src/kernels/README.md between the
- * bench:webgpu markers. Runs in its own process (Dawn must not share one with
- * heavy unrelated JavaScript).
+ * bench:webgpu markers, one table per device (a run on another device adds
+ * its own table and leaves the others); `--from-json` renders rows measured
+ * elsewhere (the `--json` output of a run on a GPU machine) instead of measuring.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import * as hg from '../src/index.js';
 import type { Tensor } from '../src/index.js';
@@ -100,7 +103,7 @@ export async function benchWebGpuKernels(opts: BenchOptions = {}): Promise<Kerne
   const rows: KernelRow[] = [];
   const push = (r: Omit<KernelRow, 'device'>) => {
     rows.push({ ...r, device });
-    log(`${r.kernel.padEnd(24)} ${r.shape.padEnd(44)} ${r.ms === null ? r.note : `${r.ms.toFixed(3)} ms  ${r.rate?.toFixed(2)} ${r.unit}`}`);
+    log(`${r.kernel.padEnd(24)} ${r.shape.padEnd(44)} ${r.ms === null ? r.note : `${r.ms.toFixed(3)} ms  ${r.rate === null ? '' : `${r.rate.toFixed(2)} ${r.unit}`}`}`);
   };
 
   const matmul = async (kernel: MatmulChoice, c: MatmulCase) => {
@@ -167,10 +170,10 @@ export async function benchWebGpuKernels(opts: BenchOptions = {}): Promise<Kerne
 const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
 
 /** The rows as a markdown table (device and date above it). */
-export function renderTable(rows: KernelRow[], date = new Date().toISOString().slice(0, 10)): string {
+export function renderTable(rows: KernelRow[], date = new Date().toISOString().slice(0, 10), host = ''): string {
   const lines = [
-    `Measured by \`npx tsx bench/kernels-webgpu.ts --write-readme\` on ${rows[0]?.device ?? 'no device'}, ${date}. ` +
-    'Medians of ≥ 5 samples; ms per run (queued, then waited for).',
+    `**${rows[0]?.device ?? 'no device'}**${host ? ` (${host})` : ''}, ${date}: ` +
+    'medians of ≥ 5 samples, ms per run (queued, then waited for).',
     '',
     '| kernel | shape | ms | rate |',
     '|---|---|---|---|',
@@ -184,24 +187,39 @@ export function renderTable(rows: KernelRow[], date = new Date().toISOString().s
 const START = '<!-- bench:webgpu:start -->';
 const END = '<!-- bench:webgpu:end -->';
 
-/** Replace the table between the bench:webgpu markers of `file`. */
-export async function writeReadme(rows: KernelRow[], file = 'src/kernels/README.md'): Promise<void> {
+const DEVICE = (name: string) => `<!-- bench:webgpu:device ${name} -->`;
+
+/**
+ * Put `rows`' table between the bench:webgpu markers of `file`, replacing
+ * the table of the same device (each sits under its own device marker) and
+ * keeping the others.
+ */
+export async function writeReadme(rows: KernelRow[], file = 'src/kernels/README.md', host = ''): Promise<void> {
   const text = await readFile(file, 'utf8');
-  if (!text.includes(START) || !text.includes(END)) throw new Error(`${file} has no ${START} … ${END} markers`);
-  const block = `${START}\n${renderTable(rows)}\n${END}`;
-  await writeFile(file, text.replace(new RegExp(`${START}[\\s\\S]*?${END}`), block));
+  const [s, e] = [text.indexOf(START), text.indexOf(END)];
+  if (s < 0 || e < s) throw new Error(`${file} has no ${START} … ${END} markers`);
+  const device = rows[0]?.device ?? 'no device';
+  const tables = new Map<string, string>();
+  for (const part of text.slice(s + START.length, e).split(/^(?=<!-- bench:webgpu:device )/m)) {
+    const m = /^<!-- bench:webgpu:device (.*) -->\n([\s\S]*)$/.exec(part.trim() ? part : '');
+    if (m) tables.set(m[1], m[2].trim());
+  }
+  tables.set(device, renderTable(rows, undefined, host));
+  const body = [...tables].map(([d, t]) => `${DEVICE(d)}\n${t}\n`).join('\n');
+  await writeFile(file, `${text.slice(0, s)}${START}\n${body}${END}${text.slice(e + END.length)}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
-  const maxRun = args.indexOf('--max-run-s');
-  const rows = await benchWebGpuKernels({
-    samples: 5, maxRunS: maxRun >= 0 ? Number(args[maxRun + 1]) : args.includes('--quick') ? 0.5 : 4,
-  });
-  if (args.includes('--json')) console.log(JSON.stringify({ rows }, null, 2));
-  else console.log(`\n${renderTable(rows)}`);
+  const arg = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const host = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}`;
+  const measured = arg('--from-json')
+    ? JSON.parse(await readFile(arg('--from-json')!, 'utf8')) as { rows: KernelRow[]; host?: string }
+    : { rows: await benchWebGpuKernels({ samples: 5, maxRunS: Number(arg('--max-run-s') ?? (args.includes('--quick') ? 0.5 : 4)) }), host };
+  if (args.includes('--json')) console.log(JSON.stringify(measured, null, 2));
+  else console.log(`\n${renderTable(measured.rows, undefined, measured.host)}`);
   if (args.includes('--write-readme')) {
-    await writeReadme(rows);
+    await writeReadme(measured.rows, undefined, measured.host);
     process.stderr.write('updated src/kernels/README.md\n');
   }
 }

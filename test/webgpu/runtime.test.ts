@@ -21,8 +21,9 @@ describe.skipIf(noGpu)('webgpu runtime', () => {
   });
 
   it("without an adapter: 'webgpu' is a clear error, 'auto' falls back to the CPU with a one-line warning", async () => {
-    const saved = process.env.VK_ICD_FILENAMES;
-    process.env.VK_ICD_FILENAMES = '/nonexistent/icd.json'; // the Vulkan loader now finds no driver at all
+    const saved = [process.env.VK_ICD_FILENAMES, process.env.VK_DRIVER_FILES];
+    // The Vulkan loader now finds no driver at all (newer loaders read VK_DRIVER_FILES first).
+    process.env.VK_ICD_FILENAMES = process.env.VK_DRIVER_FILES = '/nonexistent/icd.json';
     try {
       await expect(selectBackend('webgpu', { log: () => {} })).rejects.toThrow(/webgpu: no adapter/);
       const lines: string[] = [];
@@ -31,7 +32,9 @@ describe.skipIf(noGpu)('webgpu runtime', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/falling back to CPU.*no adapter/);
     } finally {
-      process.env.VK_ICD_FILENAMES = saved;
+      const restore = (k: string, v: string | undefined) => { if (v === undefined) delete process.env[k]; else process.env[k] = v; };
+      restore('VK_ICD_FILENAMES', saved[0]);
+      restore('VK_DRIVER_FILES', saved[1]);
     }
   });
 

@@ -76,7 +76,9 @@ export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredD
   const icd = opts.swiftshaderIcd === undefined ? SWIFTSHADER_ICD : opts.swiftshaderIcd;
   // Node-only from here on (node:fs is imported lazily so a browser bundle never needs it).
   const existsSync = browser ? () => false : (await import('node:fs')).existsSync;
-  if (!adapter && !browser && icd && !process.env.VK_ICD_FILENAMES && existsSync(icd)) {
+  // A driver named by the user (VK_ICD_FILENAMES, or VK_DRIVER_FILES, which newer loaders prefer) is respected.
+  const named = !browser && (process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES);
+  if (!adapter && !browser && icd && !named && existsSync(icd)) {
     process.env.VK_ICD_FILENAMES = icd;
     gpu = await dawn(opts.robust ?? false);
     adapter = await timeout(gpu.requestAdapter(), ms, 'requestAdapter (SwiftShader)');
@@ -85,7 +87,7 @@ export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredD
   if (!adapter) {
     const hint = browser ? 'this browser exposes navigator.gpu but offers no adapter'
       : icd && !existsSync(icd) ? `no Vulkan driver found, and no SwiftShader at ${icd} (apt-get install chromium libvulkan1)`
-        : `no Vulkan driver found${!browser && process.env.VK_ICD_FILENAMES ? ` (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES})` : ''}`;
+        : `no Vulkan driver found${named ? ` (driver files: ${named})` : ''}`;
     throw new Error(`webgpu: no adapter: ${hint}`);
   }
   const want = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize'] as const;

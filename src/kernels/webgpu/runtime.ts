@@ -5,7 +5,7 @@
  * batch grown to `maxBatch`). Nothing is read back unless asked.
  *
  * Parameters of a dispatch go into a 256-byte slot of one host array per
- * batch; the whole array is written to a uniform buffer just before the
+ * batch; the whole array is written to one parameter buffer just before the
  * batch is submitted. Queue order makes reusing that buffer for the next
  * batch safe: the write is ordered after the previous submission.
  */
@@ -108,6 +108,9 @@ export class GpuRuntime {
   /** `software`: the adapter is a CPU implementation (SwiftShader), which changes the tuning. */
   constructor(readonly device: GPUDevice, software: boolean, opts: RuntimeOptions = {}) {
     this.tuning = { ...tuningFor(software), ...opts.tuning };
+    if (device.limits.minStorageBufferOffsetAlignment > PARAM_BYTES) {
+      throw new Error(`webgpu: this device aligns storage bindings to ${device.limits.minStorageBufferOffsetAlignment} bytes; parameter slots are ${PARAM_BYTES}`);
+    }
     this.maxBatch = opts.maxBatch ?? 512;
     this.pool = new BufferPool(opts.maxPooledBytes ?? 1 << 30);
     this.readTimeoutMs = opts.readTimeoutMs ?? 120_000;

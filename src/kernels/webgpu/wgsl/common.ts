@@ -1,11 +1,14 @@
 /**
- * Pieces every WGSL kernel shares: the element type of a dtype, the uniform
+ * Pieces every WGSL kernel shares: the element type of a dtype, the
  * parameter block, and the linear workgroup index of a 2-D dispatch.
  *
- * Shapes and strides reach a kernel through one small uniform block of 64
- * u32 words rather than as compile-time constants, so one pipeline serves
- * every shape (compiling per shape would dwarf the work on small tensors).
- * Floats in the block (eps) travel as their bit pattern.
+ * Shapes and strides reach a kernel through one small block of 64 u32 words
+ * rather than as compile-time constants, so one pipeline serves every shape
+ * (compiling per shape would dwarf the work on small tensors). Floats in the
+ * block (eps) travel as their bit pattern. The block is a read-only storage
+ * array, not a uniform: uniform arrays need 16-byte elements, so word i would
+ * be `v[i / 4][i % 4]`, and that dynamic component index made every kernel
+ * several times slower on SwiftShader.
  */
 
 /** The dtypes WebGPU kernels handle (float64 is CPU-only). */
@@ -14,11 +17,11 @@ export type GpuDType = 'float32' | 'int32';
 /** WGSL scalar type of a dtype. */
 export const scalarOf = (d: GpuDType): string => (d === 'float32' ? 'f32' : 'i32');
 
-/** u32 words in one parameter block (256 bytes: also the uniform offset alignment). */
+/** u32 words in one parameter block (256 bytes: also the buffer-offset alignment of bindings). */
 export const PARAM_WORDS = 64;
 export const PARAM_BYTES = PARAM_WORDS * 4;
 
-/** The uniform parameter block at `binding`, with `p(i)` reading word i. */
+/** The parameter block at `binding`, with `p(i)` reading word i. */
 export function paramsDecl(binding: number): string {
   return /* wgsl */ `
 @group(0) @binding(${binding}) var<storage, read> params: array<u32, ${PARAM_WORDS}>;

@@ -191,14 +191,15 @@ const DEVICE = (name: string) => `<!-- bench:webgpu:device ${name} -->`;
 
 /**
  * Put `rows`' table between the bench:webgpu markers of `file`, replacing
- * the table of the same device (each sits under its own device marker) and
- * keeping the others.
+ * the table of the same device and host (each sits under its own marker)
+ * and keeping the others.
  */
 export async function writeReadme(rows: KernelRow[], file = 'src/kernels/README.md', host = ''): Promise<void> {
   const text = await readFile(file, 'utf8');
   const [s, e] = [text.indexOf(START), text.indexOf(END)];
   if (s < 0 || e < s) throw new Error(`${file} has no ${START} … ${END} markers`);
-  const device = rows[0]?.device ?? 'no device';
+  // SwiftShader reports the same device on every host, so the host is part of the key.
+  const device = `${rows[0]?.device ?? 'no device'}${host ? ` · ${host}` : ''}`;
   const tables = new Map<string, string>();
   for (const part of text.slice(s + START.length, e).split(/^(?=<!-- bench:webgpu:device )/m)) {
     const m = /^<!-- bench:webgpu:device (.*) -->\n([\s\S]*)$/.exec(part.trim() ? part : '');

@@ -74,14 +74,24 @@ export interface RuntimeOptions {
   readTimeoutMs?: number;
 }
 
-interface Cached { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }
+interface Layout { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }
 
 export class GpuRuntime {
   readonly maxBatch: number;
   private readonly pool: BufferPool;
   private readonly staging = new BufferPool(64 << 20);
   private readonly modules = new Map<string, GPUShaderModule>();
-  private readonly pipelines = new Map<string, Cached>();
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  /**
+   * Every kernel binds (inputs…, output, params) in that order, so one layout
+   * per input count serves all; the params slot is a dynamic offset, which
+   * lets a bind group be reused across dispatches on the same buffers
+   * (creating one costs about as much as the dispatch itself).
+   */
+  private readonly layouts = new Map<number, Layout>();
+  private readonly groups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 1;
   private readonly readTimeoutMs: number;
   private readonly params: GPUBuffer;
   private readonly hostParams: Uint32Array;
@@ -171,11 +181,25 @@ export class GpuRuntime {
     this.device.queue.writeBuffer(b.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
   }
 
-  private pipeline(d: Dispatch): Cached {
+  private layout(inputs: number): Layout {
+    let l = this.layouts.get(inputs);
+    if (!l) {
+      const entries: GPUBindGroupLayoutEntry[] = [];
+      for (let i = 0; i < inputs; i++) entries.push({ binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } });
+      entries.push({ binding: inputs, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
+      entries.push({ binding: inputs + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage', hasDynamicOffset: true } });
+      const group = this.device.createBindGroupLayout({ label: `${inputs} inputs`, entries });
+      l = { group, pipeline: this.device.createPipelineLayout({ label: `${inputs} inputs`, bindGroupLayouts: [group] }) };
+      this.layouts.set(inputs, l);
+    }
+    return l;
+  }
+
+  private pipeline(d: Dispatch): GPUComputePipeline {
     const constants = d.constants ?? {};
     const key = `${d.kernel}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join(',')}`;
-    let cached = this.pipelines.get(key);
-    if (cached) return cached;
+    let pipeline = this.pipelines.get(key);
+    if (pipeline) return pipeline;
     let module = this.modules.get(d.kernel);
     if (!module) {
       const code = d.wgsl();
@@ -192,13 +216,34 @@ export class GpuRuntime {
       this.modules.set(d.kernel, module);
     }
     const numeric = Object.fromEntries(Object.entries(constants).map(([k, v]) => [k, Number(v)]));
-    const pipeline = this.device.createComputePipeline({
-      label: key, layout: 'auto', compute: { module, entryPoint: 'main', constants: numeric },
+    pipeline = this.device.createComputePipeline({
+      label: key, layout: this.layout(d.inputs.length).pipeline, compute: { module, entryPoint: 'main', constants: numeric },
     });
-    cached = { pipeline, layout: pipeline.getBindGroupLayout(0) };
-    this.pipelines.set(key, cached);
+    this.pipelines.set(key, pipeline);
     this.counters.pipelines++;
-    return cached;
+    return pipeline;
+  }
+
+  private bufferId(b: GPUBuffer): number {
+    let id = this.bufferIds.get(b);
+    if (id === undefined) this.bufferIds.set(b, (id = this.nextBufferId++));
+    return id;
+  }
+
+  /** The bind group of these buffers (cached, least recently used dropped past 4096). */
+  private bindGroup(bufs: GpuBuf[]): GPUBindGroup {
+    const key = bufs.map((b) => this.bufferId(b.buffer)).join(',');
+    let group = this.groups.get(key);
+    if (group) {
+      this.groups.delete(key); // re-inserted below: Map order is the recency order
+    } else {
+      const entries: GPUBindGroupEntry[] = bufs.map((b, i) => ({ binding: i, resource: { buffer: b.buffer } }));
+      entries.push({ binding: bufs.length, resource: { buffer: this.params, offset: 0, size: PARAM_BYTES } });
+      group = this.device.createBindGroup({ label: `bind ${key}`, layout: this.layout(bufs.length - 1).group, entries });
+      if (this.groups.size >= 4096) this.groups.delete(this.groups.keys().next().value!);
+    }
+    this.groups.set(key, group);
+    return group;
   }
 
   /** Queue one dispatch. */
@@ -207,7 +252,7 @@ export class GpuRuntime {
     if (d.params.length > PARAM_WORDS) throw new Error(`webgpu: ${d.kernel} needs ${d.params.length} parameter words (max ${PARAM_WORDS})`);
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (d.groups.some((g) => g > max)) throw new Error(`webgpu: ${d.kernel} needs a grid of [${d.groups}] workgroups (max ${max} per dimension)`);
-    const { pipeline, layout } = this.pipeline(d);
+    const pipeline = this.pipeline(d);
     if (!this.encoder) {
       this.encoder = this.device.createCommandEncoder({ label: `batch ${this.batch}` });
       this.pass = this.encoder.beginComputePass({ label: `batch ${this.batch}` });
@@ -217,11 +262,8 @@ export class GpuRuntime {
     this.hostParams.set(d.params, slot * PARAM_WORDS);
     const bufs = [...d.inputs, d.output];
     for (const b of bufs) b.lastUse = this.batch;
-    const entries: GPUBindGroupEntry[] = bufs.map((b, i) => ({ binding: i, resource: { buffer: b.buffer } }));
-    entries.push({ binding: bufs.length, resource: { buffer: this.params, offset: slot * PARAM_BYTES, size: PARAM_BYTES } });
-    const group = this.device.createBindGroup({ label: d.kernel, layout, entries });
     this.pass!.setPipeline(pipeline);
-    this.pass!.setBindGroup(0, group);
+    this.pass!.setBindGroup(0, this.bindGroup(bufs), [slot * PARAM_BYTES]);
     this.pass!.dispatchWorkgroups(...d.groups);
     this.counters.dispatches++;
     if (this.queued >= this.maxBatch) this.flush();

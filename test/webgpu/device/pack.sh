@@ -2,6 +2,13 @@
 # Packs what the GPU machine needs into .gpu/ (git-ignored via .git/info/exclude):
 # the test runner and the bench as single bundles, the webgpu package (linux-x64
 # only), the Vulkan loader, SwiftShader, and node itself (xz-compressed).
+# On the GPU machine (an NVIDIA driver but no GL/Vulkan loader libraries; the
+# .deb files of libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2
+# carried in .gl/ and unpacked with dpkg -x):
+#   xz -dc .gpu/node.xz > /tmp/node && chmod +x /tmp/node && export PATH=/tmp:$PATH
+#   export VK_ICD_FILENAMES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json VK_DRIVER_FILES=$VK_ICD_FILENAMES
+#   cd .gpu && node tests.mjs && node bench.mjs --json > bench.json
+# and here: npx tsx bench/kernels-webgpu.ts --from-json bench.json --write-readme
 set -e
 cd "$(dirname "$0")/../../.."
 rm -rf .gpu && mkdir -p .gpu/node_modules/webgpu/dist/linux-x64 .gpu/lib .gpu/swiftshader

@@ -10,7 +10,7 @@
  * Every wait has a timeout: a missing or broken driver is an error, not a hang.
  */
 import type { Backend } from '../../tensor/backend.js';
-import { CpuBackend } from '../cpu/backend.js';
+import { createCpuBackend } from '../cpu/index.js';
 import { WebGpuBackend, type WebGpuBackendOptions } from './backend.js';
 import { holdInstance } from './instance.js';
 
@@ -102,7 +102,7 @@ export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredD
 export type BackendKind = 'auto' | 'webgpu' | 'cpu';
 
 export interface SelectOptions extends DeviceOptions, WebGpuBackendOptions {
-  /** Builds the CPU backend (default: the reference CpuBackend). */
+  /** Builds the CPU backend (default: `createCpuBackend()`, the tiled multi-threaded one). */
   cpu?: () => Backend;
 }
 
@@ -114,7 +114,7 @@ export interface SelectOptions extends DeviceOptions, WebGpuBackendOptions {
  */
 export async function selectBackend(kind: BackendKind, options: SelectOptions | ((line: string) => void) = {}): Promise<Backend> {
   const opts: SelectOptions = typeof options === 'function' ? { log: options } : options;
-  const cpu = opts.cpu ?? (() => new CpuBackend());
+  const cpu = opts.cpu ?? createCpuBackend;
   if (kind === 'cpu') return cpu();
   try {
     const { device, description } = await acquireDevice(opts);

@@ -17,6 +17,8 @@ export interface Rng {
   normal(): number;
   /** +1 or -1 with probability 1/2 each. */
   sign(): number;
+  /** Uniform integer in [0, n). */
+  int(n: number): number;
 }
 
 /** One splitmix32 step: a strong 32-bit mixer, used to seed and to derive sub-seeds. */
@@ -78,7 +80,8 @@ export function makeRng(seed: number): Rng {
     return r * Math.cos(2 * Math.PI * u2);
   };
   const sign = (): number => ((uint32() & 1) === 0 ? 1 : -1);
-  return { uint32, uniform, normal, sign };
+  const int = (n: number): number => Math.floor(uniform() * n);
+  return { uint32, uniform, normal, sign, int };
 }
 
 function rotl(x: number, k: number): number {

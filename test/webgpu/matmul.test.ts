@@ -28,6 +28,9 @@ const cases: Case[] = [
   { a: [2, 3, 5, 4], b: [2, 3, 4, 5], transA: true, transB: true },
   { a: [2, 16, 8], b: [2, 8, 12] }, //       multiples of 4: 04_vec4 runs
   { a: [2, 8, 16], b: [12, 8], transA: true, transB: true },
+  { a: [132, 20], b: [20, 136] }, //         past 05's 128×128 tile, K not a multiple of its 16
+  { a: [2, 20, 132], b: [136, 20], transA: true, transB: true },
+  { a: [2, 132, 20], b: [2, 136, 20], transB: true },
   { a: [0, 4], b: [4, 3] }, //               empty output
   { a: [3, 0], b: [0, 4] }, //               K = 0: zeros
 ];

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as hg from '../../src/index.js';
-import { Rng, compare, cpu, expectClose, noGpu, pair, randomData } from './gpu.js';
+import { G, Rng, compare, cpu, expectClose, noGpu, pair, randomData } from './gpu.js';
 
 const rng = new Rng(17);
 const ROWS = { rtol: 2e-6, atol: 1e-7 };
@@ -84,5 +84,22 @@ describe.skipIf(noGpu)('webgpu reductions', () => {
     await compare('layernorm eps 0.1', [[randomData(rng, 3 * 7, 'float32', 0.1), [3, 7]]], ([x]) => hg.normalize(x, 0.1), NORM);
     const [, g] = pair(new Float32Array(8).fill(2), [2, 4]);
     expect(Array.from(await hg.normalize(g).data())).toEqual(new Array(8).fill(0));
+  });
+
+  it('row kernels with a GPU\'s tuning: a workgroup per long row (TPR up to 256), 4-value steps and tails', async () => {
+    const tuning = G().rt.tuning;
+    const was = tuning.rowElementsPerInvocation;
+    tuning.rowElementsPerInvocation = 8;
+    try {
+      for (const [r, n] of [[3, 1], [5, 7], [3, 13], [4, 257], [2, 1031], [3, 4096], [2, 5003]]) {
+        await compare(`layernorm (${r}, ${n}), GPU tuning`, [[randomData(rng, r * n, 'float32', 3), [r, n]]], ([x]) => hg.normalize(x, 1e-5), NORM);
+        await compare(`softmax (${r}, ${n}), GPU tuning`, [[randomData(rng, r * n, 'float32', 4), [r, n]]], ([x]) => hg.softmax(x), ROWS);
+      }
+      const wide = Float32Array.from({ length: 2 * 4099 }, () => 1e4 + rng.normal());
+      wide[0] = 1e4 + 50; // the shift (first element) an outlier: the block merges must not cancel
+      await compare('layernorm, mean 1e4, outlier first, GPU tuning', [[wide, [2, 4099]]], ([x]) => hg.normalize(x, 1e-5), { rtol: 1e-5, atol: 1e-5 });
+    } finally {
+      tuning.rowElementsPerInvocation = was;
+    }
   });
 });

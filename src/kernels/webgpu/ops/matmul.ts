@@ -8,7 +8,7 @@ import { MATMUL_KERNELS, MAX_BATCH_RANK, type MatmulKernel } from '../wgsl/matmu
 import { type Arg, broadcastStrides, coalesce, pow2Between } from './layout.js';
 
 /** Which matmul kernel the backend runs: a file of the progression, or 'auto' (see `pickMatmul`). */
-export type MatmulChoice = 'auto' | '01_naive' | '02_tiled' | '03_register' | '04_vec4';
+export type MatmulChoice = 'auto' | '01_naive' | '02_tiled' | '03_register' | '04_vec4' | '05_wgtile';
 
 /**
  * 'auto': 04_vec4, the fastest measured both on SwiftShader and on an H100

@@ -1,15 +1,21 @@
 /**
  * Layer normalization without affine, (x − mean)/√(var + eps) along rows of
- * length n, any n: TPR invocations per row (1 for short rows), WG/TPR rows
- * per workgroup (see softmax.ts for why TPR varies).
+ * length n, any n: TPR invocations per row (1 for short rows on SwiftShader,
+ * a whole workgroup per long row on a GPU), WG/TPR rows per workgroup (see
+ * softmax.ts for why TPR varies).
  *
- * Welford's update keeps (count, mean, M2) per invocation in one read of the
- * row, never forming Σx² − (Σx)²/n, whose cancellation loses all digits when
- * the mean is large against the spread. Partial triples merge in a tree by
- * Chan et al.'s rule: δ = mean_b − mean_a, M2 = M2_a + M2_b + δ²·n_a·n_b/n.
- * Values are first shifted by the row's first element K: x − K is exact when
- * x and K are close, so a row at mean 10⁴ with spread 1 is normalized as
- * accurately as one at mean 0 (the running mean no longer rounds at 10⁴'s ulp).
+ * Statistics in one read of the row, never forming Σx² − (Σx)²/n over the
+ * row, whose cancellation loses all digits when the mean is large against the
+ * spread. Values are first shifted by the row's first element K: x − K is
+ * exact when x and K are close, so a row at mean 10⁴ with spread 1 is
+ * normalized as accurately as one at mean 0.
+ *
+ * Each invocation keeps a (count, mean, M2) triple over its strided share,
+ * taking four values per step: four independent loads in flight (so a long
+ * row streams at bandwidth, where one dependent Welford update per element
+ * serialized a division per value), merged as one block with its exact mean
+ * and M2. Triples merge, in the loop and then in a tree in workgroup memory,
+ * by Chan et al.'s rule: δ = mean_b − mean_a, M2 = M2_a + M2_b + δ²·n_a·n_b/n.
  */
 import { GROUP_INDEX, paramsDecl } from './common.js';
 
@@ -42,13 +48,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var shift = 0.0;
   if (n > 0u) { shift = x[base]; }
   var w = vec3<f32>(0.0);
-  for (var i = lane; i < n; i += TPR) {
-    let v = x[base + i] - shift;
-    w.x += 1.0;
-    let delta = v - w.y;
-    w.y += delta / w.x;
-    w.z += delta * (v - w.y);
+  var i = lane;
+  // Four independent loads per step keep enough requests in flight to stream the row;
+  // the four merge as one block (their exact mean and M2), one division per four values.
+  for (; i + 3u * TPR < n; i += 4u * TPR) {
+    let v = vec4<f32>(x[base + i], x[base + i + TPR], x[base + i + 2u * TPR], x[base + i + 3u * TPR]) - shift;
+    let mean4 = dot(v, vec4<f32>(0.25));
+    let d = v - mean4;
+    w = combine(w, vec3<f32>(4.0, mean4, dot(d, d)));
   }
+  for (; i < n; i += TPR) { w = combine(w, vec3<f32>(1.0, x[base + i] - shift, 0.0)); }
   if (TPR > 1u) {
     stats[lid] = w;
     // Every triple must be stored before the tree reads it.
@@ -61,6 +70,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     w = stats[lid - lane];
   }
   let inv = 1.0 / sqrt(w.z / f32(n) + bitcast<f32>(p(2u)));
-  for (var i = lane; i < n; i += TPR) { out[base + i] = ((x[base + i] - shift) - w.y) * inv; }
+  for (var j = lane; j < n; j += TPR) { out[base + j] = ((x[base + j] - shift) - w.y) * inv; }
 }`;
 }

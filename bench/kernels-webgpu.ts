@@ -2,9 +2,12 @@
  * WGSL kernel throughput:
  *   `npx tsx bench/kernels-webgpu.ts [--json] [--write-readme] [--quick] [--max-run-s S] [--from-json FILE]`
  *
- * Every matmul of the progression at 256…2048 (sizes whose single run would
- * exceed --max-run-s are skipped and listed as such), Transformer-shaped
- * matmuls, the row kernels, elementwise and reduction bandwidth, and the
+ * Every matmul of the progression at 256…4096 (sizes whose single run would
+ * exceed --max-run-s are skipped and listed as such; a size is not even tried
+ * when the size below, scaled by the cube, predicts that), Transformer-shaped
+ * matmuls, the row kernels, elementwise and reduction bandwidth (also at
+ * bandwidth scale: 64 MB each way, where dispatch overhead no longer hides
+ * the memory system), and the
  * fixed cost of one small dispatch with and without a readback. Each row is
  * the median of ≥ 5 timed samples after a warm-up that compiles the pipeline;
  * a sample queues `reps` runs and waits for the GPU (queue.onSubmittedWorkDone).
@@ -46,8 +49,9 @@ export interface BenchOptions {
 }
 
 const rand = (shape: number[]): Tensor => {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return hg.keep(hg.tensor(Float32Array.from({ length: n }, () => Math.random() - 0.5), shape));
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < data.length; i++) data[i] = Math.random() - 0.5;
+  return hg.keep(hg.tensor(data, shape));
 };
 
 /** Median ms of one run of `f` (queued `reps` times per sample, then waited for). */
@@ -117,14 +121,17 @@ export async function benchWebGpuKernels(opts: BenchOptions = {}): Promise<Kerne
   };
 
   for (const k of MATMUL_KERNELS) {
-    let tooSlow = false;
-    for (const s of [256, 512, 1024, 2048]) {
+    let prev: number | null = 0; // ms of the size below (0: none yet, null: skipped)
+    for (const s of [256, 512, 1024, 2048, 4096]) {
       const c = { label: `${s}×${s}·${s}×${s}`, a: [s, s], b: [s, s] };
-      if (tooSlow) {
-        push({ kernel: `matmul ${k.name}`, shape: c.label, ms: null, rate: null, unit: 'GFLOP/s', note: 'skipped: the size below already exceeded the time limit' });
+      // Twice the size is eight times the work: do not spend two runs finding that out.
+      if (prev === null || prev * 8 > maxRunS * 1000) {
+        const note = prev === null ? 'skipped: the size below already exceeded the time limit' : `skipped: predicted ~${(prev * 8 / 1000).toFixed(1)} s per run from the size below`;
+        push({ kernel: `matmul ${k.name}`, shape: c.label, ms: null, rate: null, unit: 'GFLOP/s', note });
+        prev = null;
         continue;
       }
-      tooSlow = (await matmul(k.name as MatmulChoice, c)) === null;
+      prev = await matmul(k.name as MatmulChoice, c);
     }
   }
   for (const c of TRANSFORMER) await matmul('auto', c);
@@ -132,17 +139,23 @@ export async function benchWebGpuKernels(opts: BenchOptions = {}): Promise<Kerne
 
   // Memory-bound kernels: GB/s = bytes read + written per run.
   const mem = async (kernel: string, shape: string, bytes: number, inputs: Tensor[], f: () => Tensor) => {
-    const { ms } = await timeGpu(gpu, f, samples, maxRunS);
+    try {
+      const { ms, est } = await timeGpu(gpu, f, samples, maxRunS);
+      const note = ms === null ? `skipped: one run takes ~${(est / 1000).toFixed(1)} s here` : undefined;
+      push({ kernel, shape, ms, rate: ms && bytes / ms / 1e6, unit: 'GB/s', note });
+    } catch (e) { // a buffer past this device's limits
+      push({ kernel, shape, ms: null, rate: null, unit: 'GB/s', note: `skipped: ${(e as Error).message.slice(0, 80)}` });
+    }
     hg.dispose(inputs);
-    push({ kernel, shape, ms, rate: ms && bytes / ms / 1e6, unit: 'GB/s' });
   };
   const M = 1 << 20;
-  for (const [r, n] of [[2048, 16], [512, 65], [64, 4096]]) {
+  for (const [r, n] of [[2048, 16], [512, 65], [64, 4096], [16384, 1024], [4096, 4096]]) {
     const x = rand([r, n]);
     await mem('softmax', `(${r}, ${n})`, 8 * r * n, [], () => hg.softmax(x));
     await mem('layernorm', `(${r}, ${n})`, 8 * r * n, [x], () => hg.normalize(x));
   }
   { const [a, b] = [rand([M]), rand([M])]; await mem('add', '(2²⁰,) + (2²⁰,)', 12 * M, [a, b], () => hg.add(a, b)); }
+  { const [a, b] = [rand([64 * M]), rand([64 * M])]; await mem('add', '(2²⁶,) + (2²⁶,)', 12 * 64 * M, [a, b], () => hg.add(a, b)); }
   { const [a, b] = [rand([4096, 256]), rand([256])]; await mem('add (broadcast)', '(4096, 256) + (256,)', 8 * M, [a, b], () => hg.add(a, b)); }
   { const a = rand([M]); await mem('exp', '(2²⁰,)', 8 * M, [a], () => hg.exp(a)); }
   { const a = rand([M]); await mem('sum (tree)', '(2²⁰,) → ()', 4 * M, [a], () => hg.sum(a)); }

@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as hg from '../../src/index.js';
 import { MATMUL_KERNELS } from '../../src/kernels/webgpu/wgsl/matmul/index.js';
-import type { MatmulChoice } from '../../src/kernels/webgpu/ops/matmul.js';
+import { type MatmulChoice, pickMatmul } from '../../src/kernels/webgpu/ops/matmul.js';
 import { G, Rng, cpu, expectClose, noGpu, pair, randomData } from './gpu.js';
 
 const rng = new Rng(5);
@@ -50,6 +50,16 @@ async function check(kernel: MatmulChoice, c: Case): Promise<void> {
   expect(got.shape, what).toEqual(hg.matmul(a0, b0, opts).shape);
   expectClose(await got.data(), want, (i) => k * 1.2e-7 * scale[i] + 6e-8 * Math.abs(want[i]), what);
 }
+
+describe('webgpu matmul choice', () => {
+  it("'auto' takes 05_wgtile only from the GPU threshold up, 04_vec4 below, 03 off multiples of 4", () => {
+    expect(pickMatmul('auto', 2048, 2048, 2048, 2048 ** 3).name).toBe('05_wgtile');
+    expect(pickMatmul('auto', 1024, 1024, 1024, 2048 ** 3).name).toBe('04_vec4');
+    expect(pickMatmul('auto', 4096, 4096, 4096).name).toBe('04_vec4'); // SwiftShader: never
+    expect(pickMatmul('auto', 2049, 2048, 2048, 2048 ** 3).name).toBe('03_register');
+    expect(pickMatmul('05_wgtile', 7, 4, 4).name).toBe('03_register');
+  });
+});
 
 describe.skipIf(noGpu)('webgpu matmul', () => {
   afterAll(() => { if (!noGpu) G().matmulKernel = 'auto'; });

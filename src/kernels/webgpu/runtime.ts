@@ -53,6 +53,11 @@ export interface Tuning {
   reduceChunk: number;
   /** Workgroup size of the elementwise, copy and indexing kernels. */
   elementwiseWG: number;
+  /**
+   * 'auto' matmul runs 05_wgtile when M·N·K reaches this (measured faster on
+   * an H100 from 2048³; 04_vec4 below, and everywhere on SwiftShader).
+   */
+  matmulWgTileMinWork: number;
 }
 
 /**
@@ -60,8 +65,8 @@ export interface Tuning {
  * hundreds of flops, and two CPU cores need little parallelism) or a GPU.
  */
 export const tuningFor = (software: boolean): Tuning => software
-  ? { rowElementsPerInvocation: 512, reduceSerialMinOutputs: 16, reduceTreeWG: 64, reduceChunk: 65536, elementwiseWG: 256 }
-  : { rowElementsPerInvocation: 8, reduceSerialMinOutputs: 1024, reduceTreeWG: 256, reduceChunk: 8192, elementwiseWG: 256 };
+  ? { rowElementsPerInvocation: 512, reduceSerialMinOutputs: 16, reduceTreeWG: 64, reduceChunk: 65536, elementwiseWG: 256, matmulWgTileMinWork: Infinity }
+  : { rowElementsPerInvocation: 8, reduceSerialMinOutputs: 1024, reduceTreeWG: 256, reduceChunk: 8192, elementwiseWG: 256, matmulWgTileMinWork: 2048 ** 3 };
 
 export interface RuntimeOptions {
   /** Overrides of the device-dependent launch choices. */

@@ -11,13 +11,17 @@ import { type Arg, broadcastStrides, coalesce, pow2Between } from './layout.js';
 export type MatmulChoice = 'auto' | '01_naive' | '02_tiled' | '03_register' | '04_vec4' | '05_wgtile';
 
 /**
- * 'auto': 04_vec4, the fastest measured both on SwiftShader and on an H100
- * (kernels/README.md has the tables). A kernel that cannot run the shape
- * (04_vec4 off multiples of 4) gives way to 03_register, the next fastest.
+ * 'auto': 05_wgtile for products of at least `wgTileMinWork` = M·N·K (a GPU's
+ * tuning: 2048³; measured faster there on an H100, slower below, and never
+ * chosen on SwiftShader), else 04_vec4, the fastest measured both on
+ * SwiftShader and on an H100 (kernels/README.md has the tables). A kernel
+ * that cannot run the shape (04/05 off multiples of 4) gives way to
+ * 03_register, the next fastest.
  */
-export function pickMatmul(choice: MatmulChoice, m: number, n: number, k: number): MatmulKernel {
+export function pickMatmul(choice: MatmulChoice, m: number, n: number, k: number, wgTileMinWork = Infinity): MatmulKernel {
   const byName = (name: string) => MATMUL_KERNELS.find((kern) => kern.name === name)!;
-  const kern = byName(choice === 'auto' ? '04_vec4' : choice);
+  const auto = m * n * k >= wgTileMinWork ? '05_wgtile' : '04_vec4';
+  const kern = byName(choice === 'auto' ? auto : choice);
   return !kern.fits || kern.fits(m, n, k) ? kern : byName('03_register');
 }
 
@@ -39,7 +43,7 @@ export function matmul(rt: GpuRuntime, choice: MatmulChoice, a: Arg, b: Arg, tra
   const c = coalesce(batchShape, [sa, sb]);
   if (c.shape.length > MAX_BATCH_RANK) throw new Error(`webgpu matmul: more than ${MAX_BATCH_RANK} non-contiguous batch axes`);
   const pad = (xs: number[]) => [...xs, ...new Array<number>(MAX_BATCH_RANK - xs.length).fill(0)];
-  const kern = pickMatmul(choice, m, n, k);
+  const kern = pickMatmul(choice, m, n, k, rt.tuning.matmulWgTileMinWork);
   const { perThread: t, wg } = kern;
   const WGX = wg.shrink ? pow2Between(Math.ceil(n / t.n), 1, wg.x) : wg.x;
   const WGY = wg.shrink ? pow2Between(Math.ceil(m / t.m), 1, wg.y) : wg.y;

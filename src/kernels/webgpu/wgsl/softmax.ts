@@ -8,6 +8,9 @@
  * statistics (not once for the max and again for the sum), the TPR partial
  * (m, s) pairs merge in a tree, and a last pass writes e^{x−m}/s.
  *
+ * The statistics loop takes four values per step (one rescale per step, four
+ * loads in flight), which a long row needs to stream at memory bandwidth.
+ *
  * Why TPR: on SwiftShader a workgroup barrier costs about as much as a few
  * hundred flops, so a 16-wide attention row is best done by one invocation,
  * while a 5000-wide row wants many.
@@ -45,7 +48,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let minusInf = lowest();
   var m = minusInf;
   var s = 0.0;
-  for (var i = lane; i < n; i += TPR) {
+  var i = lane;
+  // Four independent loads per step keep enough requests in flight to stream a long row.
+  for (; i + 3u * TPR < n; i += 4u * TPR) {
+    let v = vec4<f32>(x[base + i], x[base + i + TPR], x[base + i + 2u * TPR], x[base + i + 3u * TPR]);
+    let mv = max(max(v.x, v.y), max(v.z, v.w));
+    if (mv > m) { s *= exp(m - mv); m = mv; }
+    // −∞ adds nothing (and −∞ − (−∞) would be NaN).
+    let e = select(vec4<f32>(0.0), exp(v - m), v != vec4<f32>(minusInf));
+    s += (e.x + e.y) + (e.z + e.w);
+  }
+  for (; i < n; i += TPR) {
     let v = x[base + i];
     // −∞ adds nothing (and −∞ − (−∞) would be NaN).
     if (v > m) { s = s * exp(m - v) + 1.0; m = v; } else if (v != minusInf) { s += exp(v - m); }

@@ -1,16 +1,21 @@
 /**
  * WGSL kernel throughput:
- *   `npx tsx bench/kernels-webgpu.ts [--json] [--write-readme] [--quick] [--max-run-s S] [--from-json FILE]`
+ *   `npx tsx bench/kernels-webgpu.ts [--json] [--write-readme] [--quick] [--max-run-s S] [--only GROUPS] [--from-json FILE]`
  *
  * Every matmul of the progression at 256…4096 (sizes whose single run would
  * exceed --max-run-s are skipped and listed as such; a size is not even tried
  * when the size below, scaled by the cube, predicts that), Transformer-shaped
  * matmuls, the row kernels, elementwise and reduction bandwidth (also at
  * bandwidth scale: 64 MB each way, where dispatch overhead no longer hides
- * the memory system), and the
- * fixed cost of one small dispatch with and without a readback. Each row is
+ * the memory system), the
+ * fixed cost of one small dispatch with and without a readback, and the fixed
+ * latency of `sync()` (waiting for an empty or nearly empty queue). Each row is
  * the median of ≥ 5 timed samples after a warm-up that compiles the pipeline;
- * a sample queues `reps` runs and waits for the GPU (queue.onSubmittedWorkDone).
+ * a sample queues `reps` runs, each in its own `tidy`, and waits for the GPU
+ * once (queue.onSubmittedWorkDone). `reps` grows until a sample lasts ≥ 200 ms
+ * (never past --max-run-s), so that wait is a small share of per run = sample / reps.
+ * `--only g1,g2` runs some groups: matmul, matmulN (one size, e.g. matmul4096),
+ * transformer, memory, fixed.
  * `--write-readme` puts the table into src/kernels/README.md between the
  * bench:webgpu markers, one table per device (a run on another device adds
  * its own table and leaves the others); `--from-json` renders rows measured
@@ -37,6 +42,8 @@ export interface KernelRow {
   unit: 'GFLOP/s' | 'GB/s' | '';
   device: string;
   note?: string;
+  /** Runs queued per timed sample. */
+  reps?: number;
 }
 
 export interface BenchOptions {
@@ -44,6 +51,12 @@ export interface BenchOptions {
   samples?: number;
   /** Skip a case whose single run is estimated above this many seconds. */
   maxRunS?: number;
+  /**
+   * Groups to run (all when absent): `matmul` (the progression), `matmulN`
+   * (the progression at N×N only, e.g. `matmul4096`), `transformer`,
+   * `memory`, `fixed` (dispatch and sync costs).
+   */
+  only?: string[];
   /** Progress lines (stderr by default). */
   log?: (line: string) => void;
 }
@@ -54,26 +67,53 @@ const rand = (shape: number[]): Tensor => {
   return hg.keep(hg.tensor(data, shape));
 };
 
-/** Median ms of one run of `f` (queued `reps` times per sample, then waited for). */
-async function timeGpu(gpu: WebGpuBackend, f: () => Tensor, samples: number, maxRunS: number): Promise<{ ms: number | null; est: number }> {
-  const once = async () => {
+/** GPU time one sample should queue, so the fixed wait for completion is a small part of it. */
+const SAMPLE_MS = 200;
+const MAX_REPS = 1 << 14;
+
+/**
+ * Median ms of one run of `f`. Each sample queues `reps` runs, each in its
+ * own `tidy` (the output is freed at once and its buffer recycled), then waits
+ * for the GPU once; per run = sample time / reps. `reps` is doubled (or scaled
+ * up) until one sample lasts ≥ SAMPLE_MS, so the fixed cost of the wait
+ * (onSubmittedWorkDone, polled by Dawn in Node) is amortized instead of being
+ * most of the number; a sample never grows past `maxRunS` unless one run does.
+ */
+async function timeGpu(gpu: WebGpuBackend, f: () => Tensor, samples: number, maxRunS: number): Promise<{ ms: number | null; est: number; reps: number }> {
+  const sample = async (reps: number) => {
     const t0 = performance.now();
-    hg.tidy(() => { f(); });
+    for (let r = 0; r < reps; r++) hg.tidy(() => { f(); });
     await gpu.sync();
     return performance.now() - t0;
   };
-  await once(); // compiles the pipeline
-  const est = await once();
-  if (est > maxRunS * 1000) return { ms: null, est };
-  const reps = Math.max(1, Math.min(200, Math.floor(20 / Math.max(est, 1e-3))));
-  const times: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    const t0 = performance.now();
-    hg.tidy(() => { for (let r = 0; r < reps; r++) f(); });
-    await gpu.sync();
-    times.push((performance.now() - t0) / reps);
+  await sample(1); // compiles the pipeline
+  const est = await sample(1);
+  if (est > maxRunS * 1000) return { ms: null, est, reps: 1 };
+  const budget = Math.max(est, maxRunS * 1000);
+  let reps = 1;
+  let t = est;
+  while (t < SAMPLE_MS && reps < MAX_REPS) {
+    // t includes the fixed wait, so t / reps overestimates a run: scaling by SAMPLE_MS / t undershoots, never overshoots.
+    const next = Math.min(MAX_REPS, reps * Math.min(64, Math.max(2, Math.ceil(SAMPLE_MS / Math.max(t, 1e-3)))));
+    if ((t / reps) * next > budget) break;
+    reps = next;
+    t = await sample(reps);
   }
-  return { ms: median(times), est };
+  const times: number[] = [];
+  for (let s = 0; s < samples; s++) times.push((await sample(reps)) / reps);
+  return { ms: median(times), est, reps };
+}
+
+/** Median ms of `gpu.sync()` alone: after an empty queue, or after one tiny dispatch. */
+async function syncLatency(gpu: WebGpuBackend, before: () => void, n = 50): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n + 5; i++) {
+    hg.tidy(before);
+    const t0 = performance.now();
+    await gpu.sync();
+    if (i >= 5) times.push(performance.now() - t0);
+  }
+  return median(times);
 }
 
 interface MatmulCase { label: string; a: number[]; b: number[]; transA?: boolean; transB?: boolean }
@@ -104,6 +144,8 @@ export async function benchWebGpuKernels(opts: BenchOptions = {}): Promise<Kerne
   const gpu = (await selectBackend('webgpu', { log })) as WebGpuBackend;
   hg.setBackend(gpu);
   const device = gpu.device;
+  const only = opts.only?.length ? opts.only : null;
+  const want = (group: string) => !only || only.includes(group);
   const rows: KernelRow[] = [];
   const push = (r: Omit<KernelRow, 'device'>) => {
     rows.push({ ...r, device });
@@ -113,16 +155,17 @@ export async function benchWebGpuKernels(opts: BenchOptions = {}): Promise<Kerne
   const matmul = async (kernel: MatmulChoice, c: MatmulCase) => {
     gpu.matmulKernel = kernel;
     const [a, b] = [rand(c.a), rand(c.b)];
-    const { ms, est } = await timeGpu(gpu, () => hg.matmul(a, b, { transA: c.transA, transB: c.transB }), samples, maxRunS);
+    const { ms, est, reps } = await timeGpu(gpu, () => hg.matmul(a, b, { transA: c.transA, transB: c.transB }), samples, maxRunS);
     hg.dispose([a, b]);
     const note = ms === null ? `skipped: one run takes ~${(est / 1000).toFixed(1)} s here` : undefined;
-    push({ kernel: `matmul ${kernel}`, shape: c.label, ms, rate: ms && flopsOf(c) / ms / 1e6, unit: 'GFLOP/s', note });
+    push({ kernel: `matmul ${kernel}`, shape: c.label, ms, rate: ms && flopsOf(c) / ms / 1e6, unit: 'GFLOP/s', note, reps });
     return ms;
   };
 
   for (const k of MATMUL_KERNELS) {
     let prev: number | null = 0; // ms of the size below (0: none yet, null: skipped)
     for (const s of [256, 512, 1024, 2048, 4096]) {
+      if (!want('matmul') && !want(`matmul${s}`)) continue;
       const c = { label: `${s}×${s}·${s}×${s}`, a: [s, s], b: [s, s] };
       // Twice the size is eight times the work: do not spend two runs finding that out.
       if (prev === null || prev * 8 > maxRunS * 1000) {
@@ -134,48 +177,55 @@ export async function benchWebGpuKernels(opts: BenchOptions = {}): Promise<Kerne
       prev = await matmul(k.name as MatmulChoice, c);
     }
   }
-  for (const c of TRANSFORMER) await matmul('auto', c);
+  if (want('transformer')) for (const c of TRANSFORMER) await matmul('auto', c);
   gpu.matmulKernel = 'auto';
 
   // Memory-bound kernels: GB/s = bytes read + written per run.
   const mem = async (kernel: string, shape: string, bytes: number, inputs: Tensor[], f: () => Tensor) => {
     try {
-      const { ms, est } = await timeGpu(gpu, f, samples, maxRunS);
+      const { ms, est, reps } = await timeGpu(gpu, f, samples, maxRunS);
       const note = ms === null ? `skipped: one run takes ~${(est / 1000).toFixed(1)} s here` : undefined;
-      push({ kernel, shape, ms, rate: ms && bytes / ms / 1e6, unit: 'GB/s', note });
+      push({ kernel, shape, ms, rate: ms && bytes / ms / 1e6, unit: 'GB/s', note, reps });
     } catch (e) { // a buffer past this device's limits
       push({ kernel, shape, ms: null, rate: null, unit: 'GB/s', note: `skipped: ${(e as Error).message.slice(0, 80)}` });
     }
     hg.dispose(inputs);
   };
   const M = 1 << 20;
-  for (const [r, n] of [[2048, 16], [512, 65], [64, 4096], [16384, 1024], [4096, 4096]]) {
-    const x = rand([r, n]);
-    await mem('softmax', `(${r}, ${n})`, 8 * r * n, [], () => hg.softmax(x));
-    await mem('layernorm', `(${r}, ${n})`, 8 * r * n, [x], () => hg.normalize(x));
+  if (want('memory')) {
+    for (const [r, n] of [[2048, 16], [512, 65], [64, 4096], [16384, 1024], [4096, 4096]]) {
+      const x = rand([r, n]);
+      await mem('softmax', `(${r}, ${n})`, 8 * r * n, [], () => hg.softmax(x));
+      await mem('layernorm', `(${r}, ${n})`, 8 * r * n, [x], () => hg.normalize(x));
+    }
+    { const [a, b] = [rand([M]), rand([M])]; await mem('add', '(2²⁰,) + (2²⁰,)', 12 * M, [a, b], () => hg.add(a, b)); }
+    { const [a, b] = [rand([64 * M]), rand([64 * M])]; await mem('add', '(2²⁶,) + (2²⁶,)', 12 * 64 * M, [a, b], () => hg.add(a, b)); }
+    { const [a, b] = [rand([4096, 256]), rand([256])]; await mem('add (broadcast)', '(4096, 256) + (256,)', 8 * M, [a, b], () => hg.add(a, b)); }
+    { const a = rand([M]); await mem('exp', '(2²⁰,)', 8 * M, [a], () => hg.exp(a)); }
+    { const a = rand([M]); await mem('sum (tree)', '(2²⁰,) → ()', 4 * M, [a], () => hg.sum(a)); }
+    { const a = rand([4096, 256]); await mem('sum axis 0', '(4096, 256) → (256,)', 4 * M, [a], () => hg.sum(a, 0)); }
+    { const a = rand([1024, 1024]); await mem('transpose (copy)', '(1024, 1024)', 8 * M, [a], () => hg.transpose(a)); }
   }
-  { const [a, b] = [rand([M]), rand([M])]; await mem('add', '(2²⁰,) + (2²⁰,)', 12 * M, [a, b], () => hg.add(a, b)); }
-  { const [a, b] = [rand([64 * M]), rand([64 * M])]; await mem('add', '(2²⁶,) + (2²⁶,)', 12 * 64 * M, [a, b], () => hg.add(a, b)); }
-  { const [a, b] = [rand([4096, 256]), rand([256])]; await mem('add (broadcast)', '(4096, 256) + (256,)', 8 * M, [a, b], () => hg.add(a, b)); }
-  { const a = rand([M]); await mem('exp', '(2²⁰,)', 8 * M, [a], () => hg.exp(a)); }
-  { const a = rand([M]); await mem('sum (tree)', '(2²⁰,) → ()', 4 * M, [a], () => hg.sum(a)); }
-  { const a = rand([4096, 256]); await mem('sum axis 0', '(4096, 256) → (256,)', 4 * M, [a], () => hg.sum(a, 0)); }
-  { const a = rand([1024, 1024]); await mem('transpose (copy)', '(1024, 1024)', 8 * M, [a], () => hg.transpose(a)); }
 
-  // Fixed costs: one tiny dispatch with a readback each time, and many queued in one submission.
-  const tiny = rand([4]);
-  const withRead = async () => { await hg.tidy(() => hg.add(tiny, tiny)).data(); };
-  for (let i = 0; i < 5; i++) await withRead();
-  const readTimes: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    const t0 = performance.now();
-    for (let i = 0; i < 20; i++) await withRead();
-    readTimes.push((performance.now() - t0) / 20);
+  if (want('fixed')) {
+    // Fixed costs: one tiny dispatch with a readback each time, and many queued in one submission.
+    const tiny = rand([4]);
+    const withRead = async () => { await hg.tidy(() => hg.add(tiny, tiny)).data(); };
+    for (let i = 0; i < 5; i++) await withRead();
+    const readTimes: number[] = [];
+    for (let s = 0; s < samples; s++) {
+      const t0 = performance.now();
+      for (let i = 0; i < 20; i++) await withRead();
+      readTimes.push((performance.now() - t0) / 20);
+    }
+    push({ kernel: 'one dispatch + readback', shape: '(4,) + (4,)', ms: median(readTimes), rate: null, unit: '' });
+    const { ms: batched, reps } = await timeGpu(gpu, () => hg.add(tiny, tiny), samples, maxRunS);
+    push({ kernel: 'one dispatch, batched', shape: `(4,) + (4,), ${reps} per sample`, ms: batched, rate: null, unit: '', reps });
+    // The fixed wait each sample pays once; the per-run figures above carry it divided by reps.
+    push({ kernel: 'sync latency', shape: 'sync() on an empty queue', ms: await syncLatency(gpu, () => {}), rate: null, unit: '' });
+    push({ kernel: 'sync latency', shape: 'sync() after one (4,) + (4,)', ms: await syncLatency(gpu, () => { hg.add(tiny, tiny); }), rate: null, unit: '' });
+    hg.dispose(tiny);
   }
-  push({ kernel: 'one dispatch + readback', shape: '(4,) + (4,)', ms: median(readTimes), rate: null, unit: '' });
-  const { ms: batched } = await timeGpu(gpu, () => hg.add(tiny, tiny), samples, maxRunS);
-  push({ kernel: 'one dispatch, batched', shape: '(4,) + (4,), ~200 per submission', ms: batched, rate: null, unit: '' });
-  hg.dispose(tiny);
   gpu.destroy();
   return rows;
 }
@@ -186,7 +236,7 @@ const fmtMs = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.
 export function renderTable(rows: KernelRow[], date = new Date().toISOString().slice(0, 10), host = ''): string {
   const lines = [
     `**${rows[0]?.device ?? 'no device'}**${host ? ` (${host})` : ''}, ${date}: ` +
-    'medians of ≥ 5 samples, ms per run (queued, then waited for).',
+    'medians of ≥ 5 samples, ms per run (each sample queues runs for ≥ 200 ms of GPU time, then waits once).',
     '',
     '| kernel | shape | ms | rate |',
     '|---|---|---|---|',
@@ -229,7 +279,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const host = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}`;
   const measured = arg('--from-json')
     ? JSON.parse(await readFile(arg('--from-json')!, 'utf8')) as { rows: KernelRow[]; host?: string }
-    : { rows: await benchWebGpuKernels({ samples: 5, maxRunS: Number(arg('--max-run-s') ?? (args.includes('--quick') ? 0.5 : 4)) }), host };
+    : { rows: await benchWebGpuKernels({ samples: 5, maxRunS: Number(arg('--max-run-s') ?? (args.includes('--quick') ? 0.5 : 4)), only: arg('--only')?.split(',') }), host };
   if (args.includes('--json')) console.log(JSON.stringify(measured, null, 2));
   else console.log(`\n${renderTable(measured.rows, undefined, measured.host)}`);
   if (args.includes('--write-readme')) {

@@ -84,6 +84,7 @@ const SMALL: Shape[] = [
   { batch: 1, m: 50, k: 49, n: 67 },
   { batch: 4, m: 5, k: 7, n: 11, bcastA: true },
   { batch: 3, m: 7, k: 13, n: 5, bcastB: true, padC: 3 },
+  { batch: 2, m: 9, k: 5, n: 6, bcastA: true, bcastB: true },
   { batch: 128, m: 16, k: 16, n: 16 },
 ];
 // ≥ PARALLEL_FLOPS, so these run on the worker pool as well as the caller.
@@ -92,6 +93,7 @@ const LARGE: Shape[] = [
   { batch: 5, m: 37, k: 61, n: 61, bcastA: true, padC: 7 },
   { batch: 3, m: 97, k: 43, n: 71, bcastB: true },
   { batch: 1, m: 1, k: 1031, n: 577 },
+  { batch: 1, m: 577, k: 1031, n: 1 },
 ];
 const TRANS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 const label = (s: Shape) => `${s.batch}×(${s.m}×${s.k}×${s.n})${s.bcastA ? ' bcastA' : ''}${s.bcastB ? ' bcastB' : ''}`;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Preset } from '../models/model.js';
 import { readJsonIfExists, writeJsonAtomic } from '../report/files.js';
 import { type QuadraticCaseResult, runQuadraticCases } from './quadratic.js';
-import { SETTINGS } from './settings.js';
+import { settingsFor } from './settings.js';
 import { type SpectraResult, measureSpectra } from './spectra.js';
 import { type ModelName, type NeuralModel, makeTask } from './task.js';
 import { type RunResult, type TrainingResult, summarize, trainOne } from './train.js';
@@ -82,7 +82,7 @@ export async function runModel(name: ModelName, o: ExperimentOptions, progress: 
     }
   }
   const save = () => writeJsonAtomic(ckptPath, ck);
-  const settings = SETTINGS[o.preset];
+  const settings = settingsFor(name, o.preset);
   const task = makeTask(name, o.preset, o.seed, o.data);
   const params = Object.values(task.model.params).reduce((a, t) => a + t.size, 0);
   progress.log(`${name} (${o.preset}): ${params.toLocaleString('en-US')} parameters, ${task.model.blocks().length} blocks; data: ${task.data}`);

@@ -41,6 +41,23 @@ export interface Settings {
 
 const GRIDS = { sgdLrs: [0.3, 0.1, 0.03], adamLrs: [3e-3, 1e-3, 3e-4], clip: 1 };
 
+/**
+ * Per-model adjustments. GPT's batches count windows of T characters, each
+ * window carrying T predictions: 16 windows of 32 characters are 512 targets,
+ * the B·T of MEASURED.md's reference Transformer.
+ */
+const MODEL_OVERRIDES: Partial<Record<string, Partial<Record<Preset, { spectraBatch: number; trainBatch: number }>>>> = {
+  gpt: { small: { spectraBatch: 16, trainBatch: 16 } },
+};
+
+/** The settings a model runs with under a preset. */
+export function settingsFor(model: string, preset: Preset): Settings {
+  const base = SETTINGS[preset];
+  const o = MODEL_OVERRIDES[model]?.[preset];
+  if (!o) return base;
+  return { spectra: { ...base.spectra, batch: o.spectraBatch }, train: { ...base.train, batch: o.trainBatch } };
+}
+
 export const SETTINGS: Record<Preset, Settings> = {
   tiny: {
     spectra: { batch: 16, steps: 8, probes: 2, fullSteps: 8, fullProbes: 1 },

@@ -20,6 +20,18 @@ describe.skipIf(noGpu)('webgpu runtime', () => {
     (auto as WebGpuBackend).destroy();
   });
 
+  it("'auto' with software: 'avoid' takes the CPU backend over SwiftShader, and says so", async () => {
+    const lines: string[] = [];
+    const b = await selectBackend('auto', { log: (l) => lines.push(l), software: 'avoid' });
+    if (/swiftshader/i.test(G().device)) {
+      expect(b.name).toBe('cpu');
+      expect(lines.join('\n')).toMatch(/only WebGPU adapter is SwiftShader/);
+    } else {
+      expect(b.name).toBe('webgpu'); // a real GPU is used
+      (b as WebGpuBackend).destroy();
+    }
+  });
+
   it("without an adapter: 'webgpu' is a clear error, 'auto' falls back to the CPU with a one-line warning", async () => {
     const saved = [process.env.VK_ICD_FILENAMES, process.env.VK_DRIVER_FILES];
     // The Vulkan loader now finds no driver at all (newer loaders read VK_DRIVER_FILES first).

@@ -104,6 +104,13 @@ export type BackendKind = 'auto' | 'webgpu' | 'cpu';
 export interface SelectOptions extends DeviceOptions, WebGpuBackendOptions {
   /** Builds the CPU backend (default: `createCpuBackend()`, the tiled multi-threaded one). */
   cpu?: () => Backend;
+  /**
+   * What 'auto' does when the only adapter is SwiftShader, a CPU emulation of
+   * Vulkan that runs WGSL several times slower than the CPU backend: 'use' it
+   * (default), or 'avoid' it and take the CPU backend, saying so. Programs that
+   * care about speed (the experiment, the bench) pass 'avoid'.
+   */
+  software?: 'use' | 'avoid';
 }
 
 /**
@@ -118,6 +125,12 @@ export async function selectBackend(kind: BackendKind, options: SelectOptions | 
   if (kind === 'cpu') return cpu();
   try {
     const { device, description } = await acquireDevice(opts);
+    if (kind === 'auto' && opts.software === 'avoid' && /swiftshader/i.test(description)) {
+      device.destroy();
+      const b = cpu();
+      (opts.log ?? console.warn)(`backend: the only WebGPU adapter is SwiftShader (software); using ${b.device}, which is faster here (--backend webgpu forces WebGPU)`);
+      return b;
+    }
     return new WebGpuBackend(device, `WebGPU: ${description}`, opts);
   } catch (e) {
     if (kind === 'webgpu') throw e;

@@ -53,6 +53,13 @@ type Gpu = Pick<GPU, 'requestAdapter'>;
 
 /** The `webgpu` package's GPU object, created with our Dawn toggles. */
 async function dawn(robust: boolean): Promise<Gpu> {
+  if (!process.env.XDG_RUNTIME_DIR) {
+    // The Vulkan loader's window-system probes print "XDG_RUNTIME_DIR is invalid" on
+    // headless machines; a private runtime directory keeps that alarming line away.
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    process.env.XDG_RUNTIME_DIR = mkdtempSync(`${tmpdir()}/heterograd-xdg-`);
+  }
   const { create, globals } = await import('webgpu');
   // GPUBufferUsage, GPUMapMode, … as globals, the way a browser has them.
   Object.assign(globalThis, globals);

@@ -4,7 +4,7 @@
 import type { Backend } from './backend.js';
 import { type AnyTypedArray, type DType, arrayFor } from './dtype.js';
 import { type Shape, fmt, sizeOf } from './shapes.js';
-import { Tensor, keep, release } from './tensor.js';
+import { type IndexRange, Tensor, keep, release } from './tensor.js';
 
 let defaultBackend: Backend | null = null;
 let backendFactory: (() => Backend) | null = null;
@@ -39,8 +39,20 @@ export function fromArray(data: AnyTypedArray | number[], shape: Shape, dtype: D
   }
   const arr = data instanceof Array ? arrayFor(dtype, data.length) : data;
   if (data instanceof Array) arr.set(data);
-  const storage = backend.upload(arr.constructor === arrayFor(dtype, 0).constructor ? arr : convert(arr, dtype), dtype);
-  return new Tensor([...shape], dtype, { kind: 'concrete', storage, backend, refs: 1 });
+  const typed = arr.constructor === arrayFor(dtype, 0).constructor ? arr : convert(arr, dtype);
+  const storage = backend.upload(typed, dtype);
+  const t = new Tensor([...shape], dtype, { kind: 'concrete', storage, backend, refs: 1 });
+  if (dtype === 'int32') t.indexRange = rangeOf(typed);
+  return t;
+}
+
+function rangeOf(a: AnyTypedArray): IndexRange {
+  const r = { min: Infinity, minAt: -1, max: -Infinity, maxAt: -1 };
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] < r.min) { r.min = a[i]; r.minAt = i; }
+    if (a[i] > r.max) { r.max = a[i]; r.maxAt = i; }
+  }
+  return r;
 }
 
 function convert(a: AnyTypedArray, dtype: DType): AnyTypedArray {

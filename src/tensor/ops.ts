@@ -162,13 +162,26 @@ export function matmul(a: Tensor, b: Tensor, opts: { transA?: boolean; transB?: 
   return bind({ op: 'matmul', transA: opts.transA ?? false, transB: opts.transB ?? false }, [a, b]);
 }
 
+/**
+ * Indices made from host data carry their range, so an out-of-range one is an
+ * error at the call on every backend (a GPU kernel could only read garbage).
+ */
+function checkIndex(op: string, index: Tensor, rows: number, what: string): void {
+  const r = index.concrete().indexRange;
+  if (!r || r.maxAt < 0) return;
+  if (r.min < 0) throw new Error(`${op}: index ${r.min} at position ${r.minAt} is out of range for ${what} of ${rows} rows`);
+  if (r.max >= rows) throw new Error(`${op}: index ${r.max} at position ${r.maxAt} is out of range for ${what} of ${rows} rows`);
+}
+
 /** Rows of `table` (V, …F) picked by int32 `index` (…I) → (…I, …F). */
 export function gather(table: Tensor, index: Tensor): Tensor {
+  checkIndex('gather', index, table.shape[0] ?? 0, 'a table');
   return bind({ op: 'gather' }, [table, index]);
 }
 
 /** Add rows of `src` (…I, …F) into a zero (rows, …F) tensor at `index` (…I). */
 export function scatterAdd(src: Tensor, index: Tensor, rows: number): Tensor {
+  checkIndex('scatterAdd', index, rows, 'an output');
   return bind({ op: 'scatterAdd', rows }, [src, index]);
 }
 

@@ -35,10 +35,15 @@ export interface TapeNode {
 let liveTensors = 0;
 const scopes: Set<Tensor>[] = [];
 
+/** Extremes of an int32 tensor made from host data, so index checks need no read-back from a GPU. */
+export interface IndexRange { min: number; minAt: number; max: number; maxAt: number }
+
 export class Tensor {
   /** @internal */ impl: Impl;
   readonly shape: Shape;
   readonly dtype: DType;
+  /** @internal Set for int32 tensors uploaded from the host (see `fromArray`). */
+  indexRange?: IndexRange;
 
   /** @internal Use the creation functions (`tensor`, `zeros`, …) instead. */
   constructor(shape: Shape, dtype: DType, impl: Impl) {

@@ -40,3 +40,12 @@ describe.skipIf(noGpu)('webgpu: 1-layer Transformer', () => {
     expect(Math.hypot(...c.hv)).toBeGreaterThan(1e-3);
   });
 });
+
+describe.skipIf(noGpu)('webgpu: bad embedding ids', () => {
+  it('an out-of-range id is an error at the call, not a silent read of garbage', () => {
+    hg.setBackend(G());
+    const table = hg.zeros([5, 3]);
+    expect(() => hg.gather(table, hg.tensor([0, 5, 1], [3], 'int32'))).toThrow('gather: index 5 at position 1 is out of range for a table of 5 rows');
+    expect(() => hg.gather(table, hg.tensor([-1], [1], 'int32'))).toThrow(/index -1 at position 0/);
+  });
+});

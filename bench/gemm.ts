@@ -1,6 +1,6 @@
 // GEMM throughput on this machine: `npx tsx bench/gemm.ts` prints a markdown table.
 // Shapes are M×K×N (C is M×N); Aᵀ/Bᵀ mark a transposed operand. Medians of ≥5 runs,
-// after warm-up, with the worker pool started beforehand so start-up is not timed.
+// after ≥ 300 ms of warm-up, with the worker pool started beforehand so start-up is not timed.
 import { pathToFileURL } from 'node:url';
 import { gemm, setGemmThreads, shutdownGemmPool, warmGemmPool, type GemmParams } from '../src/kernels/cpu/gemm.js';
 import { availableParallelism } from 'node:os';
@@ -23,9 +23,10 @@ function randomArray(n: number): Float32Array {
   return x;
 }
 
-/** Median milliseconds of `runs` calls after `warm` untimed ones. */
-function medianMs(fn: () => void, runs: number, warm: number): number {
-  for (let i = 0; i < warm; i++) fn();
+/** Median milliseconds of `runs` calls, after ≥ 3 untimed ones and ≥ `warmMs` of them (JIT tier-up). */
+function medianMs(fn: () => void, runs: number, warmMs: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < 3 || performance.now() - t0 < warmMs; i++) fn();
   const ts: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
@@ -45,7 +46,7 @@ function timeCase(c: Case): { ms: number; gflops: number } {
   };
   const flops = 2 * c.batch * c.m * c.k * c.n;
   const reps = Math.max(1, Math.ceil(2e-3 * 5e9 / flops));
-  const ms = medianMs(() => { for (let r = 0; r < reps; r++) gemm(p); }, 7, 3) / reps;
+  const ms = medianMs(() => { for (let r = 0; r < reps; r++) gemm(p); }, 7, 300) / reps;
   return { ms, gflops: flops / ms / 1e6 };
 }
 
@@ -65,7 +66,7 @@ export async function benchGemm(): Promise<GemmBenchRow[]> {
   const rows: GemmBenchRow[] = [];
   const s = 256;
   const a = randomArray(s * s), b = randomArray(s * s), c = new Float32Array(s * s);
-  const naiveMs = medianMs(() => naiveGemm(a, b, c, s, s, s), 5, 1);
+  const naiveMs = medianMs(() => naiveGemm(a, b, c, s, s, s), 5, 0);
   rows.push({ shape: `naive i-j-k loop, ${s}×${s}×${s}`, threads: 1, ms: naiveMs, gflops: 2 * s ** 3 / naiveMs / 1e6 });
   const cores = availableParallelism();
   for (const threads of cores > 1 ? [1, cores] : [1]) {

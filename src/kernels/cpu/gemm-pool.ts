@@ -19,6 +19,8 @@ const SEQ = 0, DONE = 1, QUIT = 2, BUFVER = 3, READY = 4, WORKER_TASKS = 5, FAIL
 const P = 8; // job parameters: nTasks, outIsF64, then the GemmJob fields in JOB_KEYS order
 const JOB_KEYS: (keyof GemmJob)[] = ['batch', 'm', 'k', 'n', 'mb', 'mBlocks', 'nBlocks', 'group', 'paStride', 'pbStride', 'outStride'];
 const CLAIM_BYTE = 128;
+/** The warm-up job: one full 48×64 tile with K = 256. */
+const WARM_JOB: GemmJob = { batch: 1, m: MB, k: 256, n: NB, mb: MB, mBlocks: 1, nBlocks: 1, group: 1, paStride: 0, pbStride: 0, outStride: 0 };
 const CLOSED = 0xffffffffn;
 
 const WORKER_SRC = /* js */ `
@@ -28,12 +30,18 @@ const ctrl = new Int32Array(workerData.ctrl);
 const claim = new BigInt64Array(workerData.ctrl, ${CLAIM_BYTE}, 1);
 const acc = new Float64Array(${MB * NB});
 let pa, pb, out32, out64, bufVer = -1, seen = 0;
-// Warm the JIT before reporting ready: an unoptimised task runs ~50x slower,
-// so a cold worker would hold the caller up on the last tile of its first jobs.
+// One literal, so every job object has the same hidden class as the warm-up's.
+const readJob = (src) => ({ ${JOB_KEYS.map((key, i) => `${key}: Atomics.load(src, ${P + 2 + i})`).join(', ')} });
+// Warm the JIT before reporting ready, with the same job shape and the same
+// shared float32/float64 outputs real jobs use: a cold (or deoptimised) worker
+// runs its tiles many times slower, and the caller waits for its last tile.
 {
-  const k = 256, wa = new Float64Array(${MB} * k), wb = new Float64Array(${NB} * k), wc = new Float64Array(${MB * NB});
-  const wjob = { batch: 1, m: ${MB}, k, n: ${NB}, mb: ${MB}, mBlocks: 1, nBlocks: 1, group: 1, paStride: 0, pbStride: 0, outStride: 0 };
-  for (let i = 0; i < 20; i++) runTask(0, wjob, wa, wb, acc, wc);
+  const wa = new Float64Array(new SharedArrayBuffer(${8 * MB * WARM_JOB.k}));
+  const wb = new Float64Array(new SharedArrayBuffer(${8 * NB * WARM_JOB.k}));
+  const params = new Int32Array(${P + 2 + JOB_KEYS.length});
+  params.set(${JSON.stringify(JOB_KEYS.map((key) => WARM_JOB[key]))}, ${P + 2});
+  const wjob = readJob(params), wout = new SharedArrayBuffer(8 * ${MB * NB});
+  for (let i = 0; i < 40; i++) runTask(0, wjob, wa, wb, acc, i % 2 ? new Float32Array(wout) : new Float64Array(wout));
 }
 Atomics.add(ctrl, ${READY}, 1);
 for (;;) {
@@ -55,8 +63,7 @@ for (;;) {
   if (bufVer < want) continue; // cannot happen (posts precede the version bump); skip the job if it does
   const nTasks = Atomics.load(ctrl, ${P});
   const out = Atomics.load(ctrl, ${P + 1}) ? out64 : out32;
-  const job = {};
-  ${JSON.stringify(JOB_KEYS)}.forEach((key, i) => { job[key] = Atomics.load(ctrl, ${P + 2} + i); });
+  const job = readJob(ctrl);
   for (;;) {
     const w = Atomics.load(claim, 0);
     const t = Number(w & 0xffffffffn);

@@ -47,7 +47,6 @@ export interface GemmJob {
   mb: number; // tile height: MB, or less so that small problems still split into enough tasks
   mBlocks: number; nBlocks: number;
   group: number; // batches per task
-
   paStride: number; pbStride: number; // 0 broadcasts the packed operand
   outStride: number; // elements between batches of `out`; rows are n apart
 }

@@ -7,7 +7,7 @@ export { CpuBackend, type CpuBackendOptions } from './backend.js';
 export { matmulReference } from './matmul.js';
 export { shutdownGemmPool } from './gemm.js';
 
-/** Float storage large enough to matter is SharedArrayBuffer-backed, so gemm workers read it without a copy. */
+/** Float storage comes from gemm's allocator (plain arrays: gemm packs every operand on the calling thread, see allocFloat). */
 const alloc = (dtype: DType, n: number) => (dtype === 'int32' ? arrayFor(dtype, n) : allocFloat(dtype, n));
 
 export function createCpuBackend(): CpuBackend {

@@ -46,10 +46,13 @@ export function jsDistance(p: Density, q: Density): number {
         `[${q.grid[0]}, ${q.grid[q.grid.length - 1]}] × ${q.grid.length}); use blockDensities() for a common grid`,
     );
   }
-  const a = trapezoidMasses(p);
-  const b = trapezoidMasses(q);
+  return jsFromMasses(trapezoidMasses(p), trapezoidMasses(q));
+}
+
+/** √JS of two probability vectors of equal length (see {@link jsDistance}). */
+function jsFromMasses(a: Float64Array, b: Float64Array): number {
   let js = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < a.length; i++) {
     // a·log(a/m) written as a·log(2a/(a+b)): m = (a+b)/2 underflows to 0 for the smallest subnormal a.
     const sum = a[i] + b[i];
     if (a[i] > 0) js += a[i] * Math.log((2 * a[i]) / sum);
@@ -141,8 +144,10 @@ export function pairwiseMatrix(
   if (labels.length === 0) throw new Error('pairwiseMatrix: no spectra given (empty block list)');
   let dist: (a: string, b: string) => number;
   if (metric === 'js') {
+    // One common grid, so each density's masses are computed once rather than once per pair.
     const dens = blockDensities(record, opts);
-    dist = (a, b) => jsDistance(dens[a], dens[b]);
+    const masses = Object.fromEntries(labels.map((l) => [l, trapezoidMasses(dens[l])]));
+    dist = (a, b) => jsFromMasses(masses[a], masses[b]);
   } else if (metric === 'w1' || metric === 'ks') {
     const meas = Object.fromEntries(labels.map((l) => [l, slqMeasure(record[l], opts.normalize ?? 'none')]));
     const f = metric === 'w1' ? w1Distance : ksDistance;

@@ -77,10 +77,3 @@ export function eigenvalueMeasure(values: ArrayLike<number>): SpectralMeasure {
   if (n === 0) throw new Error('eigenvalueMeasure: no eigenvalues');
   return canonical(Array.from(values), new Array<number>(n).fill(1 / n));
 }
-
-/** F(x) = mass of atoms ≤ x. */
-export function cdfAt(measure: SpectralMeasure, x: number): number {
-  let s = 0;
-  for (let i = 0; i < measure.points.length && measure.points[i] <= x; i++) s += measure.weights[i];
-  return s;
-}

@@ -17,7 +17,7 @@ import { type JvpBox, type TapeBox, type TapeNode, Tensor, release, retain } fro
 import { type Trace, bind } from './bind.js';
 import { rules } from './rules.js';
 
-type AnyJvp = (x: Tensor[], dx: (Tensor | null)[], y: Tensor, op: Op) => Tensor | null;
+type AnyJvp = (x: Tensor[], y: Tensor, op: Op) => (dx: (Tensor | null)[]) => Tensor | null;
 type AnyVjp = (g: Tensor, x: Tensor[], y: Tensor, op: Op, need: boolean[]) => (Tensor | null)[];
 
 export class JvpTrace implements Trace {
@@ -40,12 +40,14 @@ export class JvpTrace implements Trace {
   process(op: Op, inputs: Tensor[]): Tensor {
     const primals = inputs.map((x) => this.primalOf(x));
     const y = bind(op, primals);
-    const jvp = rules[op.op].jvp as AnyJvp;
+    let linear: ((dx: (Tensor | null)[]) => Tensor | null) | null = null;
     let tangents: (Tensor | null)[] | null = null;
     for (let j = 0; j < this.k; j++) {
       const dx = inputs.map((x) => this.tangentOf(x, j));
       if (dx.every((t) => t === null)) continue; // zero in, zero out: no work for this direction
-      let t = jvp(primals, dx, y, op);
+      // Linearize at the point once, on the first direction that needs it.
+      linear ??= (rules[op.op].jvp as AnyJvp)(primals, y, op);
+      let t = linear(dx);
       if (!t) continue;
       if (!sameShape(t.shape, y.shape)) t = broadcastTo(t, y.shape);
       tangents ??= new Array<Tensor | null>(this.k).fill(null);

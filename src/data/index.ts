@@ -10,8 +10,6 @@ export {
   batchAt,
   batches,
   batchTensors,
-  patchify,
-  patchShape,
   type Mnist,
   type Batch,
 } from './mnist.js';

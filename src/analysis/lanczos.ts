@@ -9,7 +9,7 @@
  * Nothing here knows about networks: an operator is a matvec and a dimension.
  */
 import { makeRng, gaussianVector, type Rng } from './rng.js';
-import { axpy, dot, norm, scale } from './vec.js';
+import { axpy, dot, norm, projectOut, scale } from './vec.js';
 
 /**
  * A symmetric linear operator v ↦ A v on float64 vectors of length `dim`. May be async
@@ -174,9 +174,8 @@ export async function lanczos(matvec: MatVec, dim: number, opts: LanczosOptions)
     axpy(-a, q, w);
     if (reorth === 'full') {
       // Twice is enough (Kahan–Parlett): one pass leaves errors of size eps·κ, the second removes them.
-      for (let pass = 0; pass < 2; pass++) {
-        for (const b of basis) axpy(-dot(b, w), b, w);
-      }
+      projectOut(basis, w);
+      projectOut(basis, w);
     }
     const b = norm(w);
     if (!Number.isFinite(a) || !Number.isFinite(b)) {

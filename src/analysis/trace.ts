@@ -11,7 +11,7 @@
 import { applyChecked, type MatVec } from './lanczos.js';
 import { deriveSeed } from './rng.js';
 import { probeVector, type ProbeKind } from './slq.js';
-import { axpy, dot, norm, scale } from './vec.js';
+import { dot, norm, projectOut, scale } from './vec.js';
 
 /** Options of the trace estimators. */
 export interface TraceOptions {
@@ -70,7 +70,8 @@ function orthonormalize(cols: Float64Array[]): Float64Array[] {
   const big = Math.max(0, ...cols.map(norm));
   for (const c of cols) {
     const v = Float64Array.from(c);
-    for (let pass = 0; pass < 2; pass++) for (const b of q) axpy(-dot(b, v), b, v);
+    projectOut(q, v); // twice, as in lanczos: the second pass removes the first's rounding
+    projectOut(q, v);
     const nv = norm(v);
     if (nv > 1e-12 * big) {
       scale(1 / nv, v);
@@ -102,7 +103,7 @@ export async function hutchPlusPlus(matvec: MatVec, dim: number, opts: TraceOpti
   const samples: number[] = [];
   for (let i = 0; i < k; i++) {
     const g = probeVector(kind, dim, deriveSeed(seed, k + i));
-    for (const b of q) axpy(-dot(b, g), b, g); // g ← (I − QQᵀ) g
+    projectOut(q, g);
     samples.push(dot(g, await apply(g, `deflated sample ${i + 1} of ${k}`)));
   }
   const { mean, stdError } = meanAndError(samples);

@@ -29,3 +29,8 @@ export function axpy(c: number, x: Float64Array, y: Float64Array): void {
 export function scale(c: number, x: Float64Array): void {
   for (let i = 0; i < x.length; i++) x[i] *= c;
 }
+
+/** v ← (I − QQᵀ) v, Q's columns the orthonormal `basis`: one modified Gram–Schmidt pass. */
+export function projectOut(basis: Float64Array[], v: Float64Array): void {
+  for (const b of basis) axpy(-dot(b, v), b, v);
+}

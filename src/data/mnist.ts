@@ -110,6 +110,18 @@ export interface Batch {
   epoch: number;
 }
 
+/** The last epoch order drawn for each dataset: a run asks for the same one perEpoch times in a row. */
+const lastOrder = new WeakMap<Mnist, { seed: number; epoch: number; order: Int32Array }>();
+
+/** Epoch `epoch`'s seeded permutation of `data`'s rows (shared; do not modify). */
+function epochOrder(data: Mnist, seed: number, epoch: number): Int32Array {
+  const hit = lastOrder.get(data);
+  if (hit && hit.seed === seed && hit.epoch === epoch) return hit.order;
+  const order = permutation(data.n, subSeed(seed, 0xba7c, epoch));
+  lastOrder.set(data, { seed, epoch, order });
+  return order;
+}
+
 /**
  * Batch number `step` of a seeded run over `data`: each epoch is a fresh
  * permutation (seeded by (seed, epoch)); the incomplete last batch is dropped.
@@ -119,7 +131,7 @@ export function batchAt(data: Mnist, batchSize: number, seed: number, step: numb
   if (!(batchSize >= 1 && perEpoch >= 1)) throw new Error(`batchAt: batch size ${batchSize} must be in [1, ${data.n}]`);
   const epoch = Math.floor(step / perEpoch);
   const k = step - epoch * perEpoch;
-  const indices = permutation(data.n, subSeed(seed, 0xba7c, epoch)).slice(k * batchSize, (k + 1) * batchSize);
+  const indices = epochOrder(data, seed, epoch).slice(k * batchSize, (k + 1) * batchSize);
   const { images, labels } = subset(data, indices);
   return { x: images, y: labels, indices, epoch };
 }

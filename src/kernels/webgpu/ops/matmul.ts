@@ -49,7 +49,7 @@ export function matmul(rt: GpuRuntime, choice: MatmulChoice, a: Arg, b: Arg, tra
   const WGY = wg.shrink ? pow2Between(Math.ceil(m / t.m), 1, wg.y) : wg.y;
   rt.dispatch({
     kernel: `matmul_${kern.name}`, wgsl: kern.wgsl,
-    constants: { ...kern.constants, WGX, WGY, TRANS_A: transA, TRANS_B: transB },
+    constants: { WGX, WGY, TRANS_A: transA, TRANS_B: transB },
     inputs: [a.buf, b.buf], output: out.buf,
     params: [m, n, k, c.shape.length, ...pad(c.shape), ...pad(c.strides[0]), ...pad(c.strides[1])],
     groups: [Math.ceil(n / (WGX * t.n)), Math.ceil(m / (WGY * t.m)), sizeOf(c.shape)],

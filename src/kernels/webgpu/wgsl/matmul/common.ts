@@ -60,8 +60,6 @@ export interface MatmulKernel {
    * (⌈N / (WGX·perThread.n)⌉, ⌈M / (WGY·perThread.m)⌉, batch).
    */
   readonly wg: { x: number; y: number; shrink: boolean };
-  /** Other override constants (besides TRANS_A, TRANS_B, WGX, WGY). */
-  readonly constants?: Record<string, number>;
   /** Whether the kernel handles this problem (alignment needs); absent = any. */
   readonly fits?: (m: number, n: number, k: number) => boolean;
 }

@@ -2,7 +2,7 @@
  * Creating concrete tensors, and the default backend they are created on.
  */
 import type { Backend } from './backend.js';
-import { type AnyTypedArray, type DType, arrayFor } from './dtype.js';
+import { type AnyTypedArray, type DType, arrayFor, dtypeOf } from './dtype.js';
 import { type Shape, fmt, sizeOf } from './shapes.js';
 import { type IndexRange, Tensor, keep, release } from './tensor.js';
 
@@ -37,9 +37,10 @@ export function fromArray(data: AnyTypedArray | number[], shape: Shape, dtype: D
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new Error(`tensor: invalid shape ${fmt(shape)}`);
   }
-  const arr = data instanceof Array ? arrayFor(dtype, data.length) : data;
-  if (data instanceof Array) arr.set(data);
-  const typed = arr.constructor === arrayFor(dtype, 0).constructor ? arr : convert(arr, dtype);
+  // Plain arrays and typed arrays of another dtype are converted (TypedArray.set converts element-wise).
+  let typed: AnyTypedArray;
+  if (!(data instanceof Array) && dtypeOf(data) === dtype) typed = data;
+  else { typed = arrayFor(dtype, data.length); typed.set(data); }
   const storage = backend.upload(typed, dtype);
   const t = new Tensor([...shape], dtype, { kind: 'concrete', storage, backend, refs: 1 });
   if (dtype === 'int32') t.indexRange = rangeOf(typed);
@@ -55,15 +56,9 @@ function rangeOf(a: AnyTypedArray): IndexRange {
   return r;
 }
 
-function convert(a: AnyTypedArray, dtype: DType): AnyTypedArray {
-  const out = arrayFor(dtype, a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i];
-  return out;
-}
-
 /** A tensor from nested-free data: `tensor([1, 2, 3, 4], [2, 2])`; shape defaults to 1-D. */
 export function tensor(data: AnyTypedArray | number[], shape?: Shape, dtype?: DType): Tensor {
-  const dt = dtype ?? (data instanceof Float64Array ? 'float64' : data instanceof Int32Array ? 'int32' : 'float32');
+  const dt = dtype ?? (data instanceof Array ? 'float32' : dtypeOf(data));
   return fromArray(data, shape ?? [data.length], dt);
 }
 

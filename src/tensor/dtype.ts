@@ -1,11 +1,6 @@
 /** Element types. float32 is the default; float64 runs on the CPU backend (finite differences, Lanczos). */
 export type DType = 'float32' | 'float64' | 'int32';
 
-export type TypedArrayOf<D extends DType> = D extends 'float32'
-  ? Float32Array
-  : D extends 'float64'
-    ? Float64Array
-    : Int32Array;
 export type AnyTypedArray = Float32Array | Float64Array | Int32Array;
 
 export function arrayFor(dtype: DType, n: number): AnyTypedArray {
@@ -20,6 +15,7 @@ export function bytesPer(dtype: DType): number {
   return dtype === 'float64' ? 8 : 4;
 }
 
-export function isFloat(dtype: DType): boolean {
-  return dtype !== 'int32';
+/** The dtype a typed array holds. */
+export function dtypeOf(a: AnyTypedArray): DType {
+  return a instanceof Float64Array ? 'float64' : a instanceof Int32Array ? 'int32' : 'float32';
 }

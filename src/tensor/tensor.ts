@@ -93,13 +93,17 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new Error(`item: tensor of shape ${fmt(this.shape)} has ${this.size} elements, not 1`);
+    this.checkScalar();
     return this.dataSync()[0];
   }
 
   async itemAsync(): Promise<number> {
-    if (this.size !== 1) throw new Error(`item: tensor of shape ${fmt(this.shape)} has ${this.size} elements, not 1`);
+    this.checkScalar();
     return (await this.data())[0];
+  }
+
+  private checkScalar(): void {
+    if (this.size !== 1) throw new Error(`item: tensor of shape ${fmt(this.shape)} has ${this.size} elements, not 1`);
   }
 
   toString(): string {
@@ -145,17 +149,22 @@ export function forEachConcrete(t: Tensor, f: (c: Tensor) => void): void {
   }
 }
 
+/** Remove the concrete tensors under `t` from whichever open scope owns them. */
+function unscope(t: Tensor): void {
+  forEachConcrete(t, (c) => { for (const s of scopes) s.delete(c); });
+}
+
 /** Free a tensor now (idempotent). */
 export function dispose(t: Tensor | Tensor[]): void {
   for (const x of Array.isArray(t) ? t : [t]) {
-    forEachConcrete(x, (c) => { for (const s of scopes) s.delete(c); });
+    unscope(x);
     release(x);
   }
 }
 
 /** Take tensors out of scope management: they live until `dispose`. Returns its argument. */
 export function keep<T>(value: T): T {
-  visitTensors(value, (t) => forEachConcrete(t, (c) => { for (const s of scopes) s.delete(c); }));
+  visitTensors(value, unscope);
   return value;
 }
 

@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import type { Backend, Storage, TensorInfo } from '../../tensor/backend.js';
-import { type AnyTypedArray, type DType, arrayFor, bytesPer } from '../../tensor/dtype.js';
+import { type AnyTypedArray, type DType, arrayFor, bytesPer, dtypeOf } from '../../tensor/dtype.js';
 import type { Op } from '../../tensor/primitives.js';
 import { type Shape, sizeOf } from '../../tensor/shapes.js';
 import { col2im, im2col } from './conv.js';
@@ -57,8 +57,6 @@ export interface CpuBackendOptions {
   /** Allocator for float storage (for example SharedArrayBuffer-backed arrays the gemm workers can read). */
   alloc?: (dtype: DType, n: number) => AnyTypedArray;
 }
-
-const dtypeOf = (a: AnyTypedArray): DType => (a instanceof Float64Array ? 'float64' : a instanceof Int32Array ? 'int32' : 'float32');
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu';

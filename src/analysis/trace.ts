@@ -43,18 +43,17 @@ function meanAndError(xs: number[]): { mean: number; stdError: number } {
   return { mean, stdError: Math.sqrt(variance / n) };
 }
 
-function budget(opts: TraceOptions, min: number, name: string): number {
+/** The options with defaults filled in; `ctx` names the estimator (and operator) in errors. */
+function settings(opts: TraceOptions, min: number, name: string) {
   const m = opts.matvecs ?? 30;
   if (!Number.isInteger(m) || m < min) throw new Error(`${name}: matvecs must be an integer ≥ ${min}, got ${m}`);
-  return m;
+  const ctx = `${name}${opts.label === undefined ? '' : ` [${opts.label}]`}`;
+  return { m, kind: opts.probe ?? 'rademacher', seed: opts.seed ?? 0, ctx };
 }
 
 /** Hutchinson's estimator with `matvecs` independent probes. */
 export async function hutchinson(matvec: MatVec, dim: number, opts: TraceOptions = {}): Promise<TraceEstimate> {
-  const n = budget(opts, 1, 'hutchinson');
-  const kind = opts.probe ?? 'rademacher';
-  const seed = opts.seed ?? 0;
-  const ctx = `hutchinson${opts.label === undefined ? '' : ` [${opts.label}]`}`;
+  const { m: n, kind, seed, ctx } = settings(opts, 1, 'hutchinson');
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
     const v = probeVector(kind, dim, deriveSeed(seed, i));
@@ -83,11 +82,8 @@ function orthonormalize(cols: Float64Array[]): Float64Array[] {
 
 /** Hutch++ with a budget of `matvecs` (k = ⌊matvecs/3⌋ sketch, exact and deflated-probe matvecs each). */
 export async function hutchPlusPlus(matvec: MatVec, dim: number, opts: TraceOptions = {}): Promise<TraceEstimate> {
-  const m = budget(opts, 3, 'hutchPlusPlus');
+  const { m, kind, seed, ctx } = settings(opts, 3, 'hutchPlusPlus');
   const k = Math.floor(m / 3);
-  const kind = opts.probe ?? 'rademacher';
-  const seed = opts.seed ?? 0;
-  const ctx = `hutchPlusPlus${opts.label === undefined ? '' : ` [${opts.label}]`}`;
   let used = 0;
   const apply = (v: Float64Array, what: string) => {
     used++;

@@ -134,7 +134,7 @@ export async function slq(matvec: MatVec, dim: number, opts: SlqOptions = {}): P
       start: probeVector(run.probe, dim, seed),
       checkSymmetry: false,
       ...(opts.label === undefined ? {} : { label: `${opts.label}, probe ${i + 1}` }),
-      ...(opts.breakdownTol === undefined ? {} : { breakdownTol: opts.breakdownTol }),
+      breakdownTol: opts.breakdownTol,
     });
     const eig = tridiagEig(lz.alpha, lz.beta);
     const probe: SlqProbe = {
@@ -173,12 +173,11 @@ export async function slqBlocks(
   const { resumeFrom, onProbe, onBlock, ...common } = opts;
   const out: Record<string, SlqResult> = {};
   for (const [name, op] of Object.entries(blocks)) {
-    const prev = resumeFrom?.[name];
     out[name] = await slq(op.matvec, op.dim, {
       ...common,
       label: name,
-      ...(prev === undefined ? {} : { resumeFrom: prev }),
-      ...(onProbe === undefined ? {} : { onProbe: (p: SlqProbe, r: SlqResult) => onProbe(name, p, r) }),
+      resumeFrom: resumeFrom?.[name],
+      onProbe: onProbe && ((p, r) => onProbe(name, p, r)),
     });
     await onBlock?.(name, out[name]);
   }

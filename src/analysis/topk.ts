@@ -48,9 +48,9 @@ export async function topEigs(matvec: MatVec, dim: number, opts: TopEigsOptions)
     reorth: 'full',
     keepBasis: true,
     rng: makeRng(opts.seed ?? 0),
-    ...(opts.label === undefined ? {} : { label: opts.label }),
-    ...(opts.checkSymmetry === undefined ? {} : { checkSymmetry: opts.checkSymmetry }),
-    ...(opts.symmetryTol === undefined ? {} : { symmetryTol: opts.symmetryTol }),
+    label: opts.label,
+    checkSymmetry: opts.checkSymmetry,
+    symmetryTol: opts.symmetryTol,
   });
   const m = lz.steps;
   // After breakdown the Krylov space is invariant and may hold fewer than k eigenvalues.

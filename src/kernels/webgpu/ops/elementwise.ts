@@ -6,15 +6,14 @@ import { binaryWgsl } from '../wgsl/binary.js';
 import { castWgsl } from '../wgsl/cast.js';
 import { unaryWgsl } from '../wgsl/unary.js';
 import { whereWgsl } from '../wgsl/where.js';
-import { type Arg, broadcastStrides, coalesce, grid1d } from './layout.js';
+import { type Arg, broadcastStrides, coalesce, perElement } from './layout.js';
 
 
 export function unary(rt: GpuRuntime, name: UnaryName, x: Arg, out: Arg): void {
-  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   rt.dispatch({
-    kernel: `unary_${name}`, wgsl: () => unaryWgsl(name), constants: { WG },
-    inputs: [x.buf], output: out.buf, params: [n], groups: grid1d(Math.ceil(n / WG)),
+    kernel: `unary_${name}`, wgsl: () => unaryWgsl(name), ...perElement(rt, n),
+    inputs: [x.buf], output: out.buf, params: [n],
   });
 }
 
@@ -31,30 +30,27 @@ function broadcastParams(ins: Arg[], out: Arg): { params: number[]; rank: number
 }
 
 export function binary(rt: GpuRuntime, name: BinaryName, a: Arg, b: Arg, out: Arg): void {
-  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   const { params, rank } = broadcastParams([a, b], out);
   rt.dispatch({
-    kernel: `binary_${name}_${a.dtype}_r${rank}`, wgsl: () => binaryWgsl(name, a.dtype, rank), constants: { WG },
-    inputs: [a.buf, b.buf], output: out.buf, params, groups: grid1d(Math.ceil(n / WG)),
+    kernel: `binary_${name}_${a.dtype}_r${rank}`, wgsl: () => binaryWgsl(name, a.dtype, rank), ...perElement(rt, n),
+    inputs: [a.buf, b.buf], output: out.buf, params,
   });
 }
 
 export function where(rt: GpuRuntime, cond: Arg, a: Arg, b: Arg, out: Arg): void {
-  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   const { params, rank } = broadcastParams([cond, a, b], out);
   rt.dispatch({
-    kernel: `where_${cond.dtype}_${a.dtype}_r${rank}`, wgsl: () => whereWgsl(cond.dtype, a.dtype, rank), constants: { WG },
-    inputs: [cond.buf, a.buf, b.buf], output: out.buf, params, groups: grid1d(Math.ceil(n / WG)),
+    kernel: `where_${cond.dtype}_${a.dtype}_r${rank}`, wgsl: () => whereWgsl(cond.dtype, a.dtype, rank), ...perElement(rt, n),
+    inputs: [cond.buf, a.buf, b.buf], output: out.buf, params,
   });
 }
 
 export function cast(rt: GpuRuntime, x: Arg, out: Arg): void {
-  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   rt.dispatch({
-    kernel: `cast_${x.dtype}_${out.dtype}`, wgsl: () => castWgsl(x.dtype, out.dtype), constants: { WG },
-    inputs: [x.buf], output: out.buf, params: [n], groups: grid1d(Math.ceil(n / WG)),
+    kernel: `cast_${x.dtype}_${out.dtype}`, wgsl: () => castWgsl(x.dtype, out.dtype), ...perElement(rt, n),
+    inputs: [x.buf], output: out.buf, params: [n],
   });
 }

@@ -5,27 +5,23 @@ import { col2imWgsl } from '../wgsl/col2im.js';
 import { gatherWgsl } from '../wgsl/gather.js';
 import { im2colWgsl } from '../wgsl/im2col.js';
 import { scatterAddWgsl } from '../wgsl/scatter_add.js';
-import { type Arg, grid1d } from './layout.js';
+import { type Arg, perElement } from './layout.js';
 
 
 export function gather(rt: GpuRuntime, table: Arg, index: Arg, out: Arg): void {
-  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   const v = table.shape[0];
   rt.dispatch({
-    kernel: 'gather', wgsl: gatherWgsl, constants: { WG },
+    kernel: 'gather', wgsl: gatherWgsl, ...perElement(rt, n),
     inputs: [table.buf, index.buf], output: out.buf, params: [n, n / sizeOf(index.shape), v],
-    groups: grid1d(Math.ceil(n / WG)),
   });
 }
 
 export function scatterAdd(rt: GpuRuntime, src: Arg, index: Arg, rows: number, out: Arg): void {
-  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   rt.dispatch({
-    kernel: `scatter_add_${src.dtype}`, wgsl: () => scatterAddWgsl(src.dtype), constants: { WG },
+    kernel: `scatter_add_${src.dtype}`, wgsl: () => scatterAddWgsl(src.dtype), ...perElement(rt, n),
     inputs: [src.buf, index.buf], output: out.buf, params: [n, n / rows, sizeOf(index.shape)],
-    groups: grid1d(Math.ceil(n / WG)),
   });
 }
 
@@ -40,19 +36,17 @@ function convParams(n: number, img: readonly number[], g: Conv): number[] {
 }
 
 export function im2col(rt: GpuRuntime, img: Arg, g: Conv, out: Arg): void {
-  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   rt.dispatch({
-    kernel: 'im2col', wgsl: im2colWgsl, constants: { WG },
-    inputs: [img.buf], output: out.buf, params: convParams(n, img.shape, g), groups: grid1d(Math.ceil(n / WG)),
+    kernel: 'im2col', wgsl: im2colWgsl, ...perElement(rt, n),
+    inputs: [img.buf], output: out.buf, params: convParams(n, img.shape, g),
   });
 }
 
 export function col2im(rt: GpuRuntime, cols: Arg, g: Conv, out: Arg): void {
-  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   rt.dispatch({
-    kernel: `col2im_${cols.dtype}`, wgsl: () => col2imWgsl(cols.dtype), constants: { WG },
-    inputs: [cols.buf], output: out.buf, params: convParams(n, out.shape, g), groups: grid1d(Math.ceil(n / WG)),
+    kernel: `col2im_${cols.dtype}`, wgsl: () => col2imWgsl(cols.dtype), ...perElement(rt, n),
+    inputs: [cols.buf], output: out.buf, params: convParams(n, out.shape, g),
   });
 }

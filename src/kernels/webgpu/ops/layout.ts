@@ -4,7 +4,7 @@
  * per element), and grids folded past the 65535-workgroup limit.
  */
 import { type Shape, stridesOf } from '../../../tensor/shapes.js';
-import type { GpuBuf } from '../runtime.js';
+import type { GpuBuf, GpuRuntime } from '../runtime.js';
 import type { GpuDType } from '../wgsl/common.js';
 
 /** A kernel operand: its buffer, shape and dtype. */
@@ -44,6 +44,12 @@ export function coalesce(shape: Shape, strides: number[][]): { shape: number[]; 
 export function grid1d(n: number): [number, number, number] {
   const max = 65535;
   return n <= max ? [Math.max(n, 1), 1, 1] : [max, Math.ceil(n / max), 1];
+}
+
+/** Override constants and grid of a one-invocation-per-element kernel over `n` outputs. */
+export function perElement(rt: GpuRuntime, n: number): { constants: { WG: number }; groups: [number, number, number] } {
+  const WG = rt.tuning.elementwiseWG;
+  return { constants: { WG }, groups: grid1d(Math.ceil(n / WG)) };
 }
 
 /** Smallest power of two ≥ n, clamped to [lo, hi] (workgroup sizes of the row kernels). */

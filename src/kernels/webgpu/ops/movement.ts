@@ -2,19 +2,17 @@
 import { type Shape, sizeOf, stridesOf } from '../../../tensor/shapes.js';
 import type { GpuRuntime } from '../runtime.js';
 import { copyWgsl } from '../wgsl/copy.js';
-import { type Arg, broadcastStrides, coalesce, grid1d } from './layout.js';
+import { type Arg, broadcastStrides, coalesce, perElement } from './layout.js';
 
 
 /** out[c] = src[base + Σ (c_d − lo_d)·stride_d], or 0 outside [lo, hi). */
 function copy(rt: GpuRuntime, src: Arg, out: Arg, p: { shape: Shape; strides: number[]; lo: number[]; hi: number[]; base: number }, bounded = false): void {
-  const WG = rt.tuning.elementwiseWG;
   const n = sizeOf(out.shape);
   const rank = p.shape.length;
   rt.dispatch({
-    kernel: `copy_r${rank}${bounded ? '_bounded' : ''}`, wgsl: () => copyWgsl(rank, bounded), constants: { WG },
+    kernel: `copy_r${rank}${bounded ? '_bounded' : ''}`, wgsl: () => copyWgsl(rank, bounded), ...perElement(rt, n),
     inputs: [src.buf], output: out.buf,
     params: [n, p.shape.length, ...p.shape, ...p.strides, ...p.lo, ...p.hi, p.base],
-    groups: grid1d(Math.ceil(n / WG)),
   });
 }
 

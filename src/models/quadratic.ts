@@ -99,21 +99,21 @@ export function quadraticCase(caseId: CaseId, seed = 0): Quadratic {
   const eigs = caseEigenvalues(caseId, seed);
   const offsets: number[] = [];
   let dim = 0;
-  const blocks = eigs.map((lam, b) => {
+  for (const lam of eigs) {
     offsets.push(dim);
     dim += lam.length;
-    const q = randomOrthogonal(lam.length, makeRng(subSeed(seed, 0x0a7, caseId, b)));
-    return { name: `block${b}`, eigenvalues: lam, H: conjugate(q, lam), Hinv: conjugate(q, lam, true) };
-  });
+  }
   const rng = makeRng(subSeed(seed, 0x4e5, caseId));
   const h = Float64Array.from({ length: dim }, () => rng.normal());
   const w0 = Float64Array.from({ length: dim }, () => rng.normal());
   let fStar = 0;
-  blocks.forEach((b, k) => {
-    const hb = h.subarray(offsets[k], offsets[k] + b.eigenvalues.length);
-    fStar -= 0.5 * dot(hb, matvec(b.Hinv, hb));
+  const blocks = eigs.map((lam, b) => {
+    const q = randomOrthogonal(lam.length, makeRng(subSeed(seed, 0x0a7, caseId, b)));
+    const hb = h.subarray(offsets[b], offsets[b] + lam.length);
+    fStar -= 0.5 * dot(hb, matvec(conjugate(q, lam, true), hb));
+    return { name: `block${b}`, eigenvalues: lam, H: conjugate(q, lam) };
   });
-  return { caseId, blocks: blocks.map(({ name, eigenvalues, H }) => ({ name, eigenvalues, H })), offsets, dim, h, w0, fStar };
+  return { caseId, blocks, offsets, dim, h, w0, fStar };
 }
 
 function matvec(a: Float64Array, x: Float64Array, out: Float64Array = new Float64Array(x.length)): Float64Array {

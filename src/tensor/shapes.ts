@@ -21,6 +21,13 @@ export function stridesOf(s: Shape): number[] {
   return st;
 }
 
+/** Strides of `inShape` read as if broadcast to `outShape` (0 on stretched axes). */
+export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
+  const st = stridesOf(inShape);
+  const off = outShape.length - inShape.length;
+  return outShape.map((_, i) => (i < off || inShape[i - off] === 1 ? 0 : st[i - off]));
+}
+
 /** NumPy broadcasting of several shapes; throws naming the op and every shape. */
 export function broadcastShapes(opName: string, shapes: Shape[]): number[] {
   const rank = Math.max(...shapes.map((s) => s.length));

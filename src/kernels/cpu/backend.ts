@@ -117,9 +117,8 @@ export class CpuBackend implements Backend {
     const out = outS.data;
     const x = inputs.map((t) => (t.storage as CpuStorage).data);
     const sh = inputs.map((t) => t.shape);
-    const lastDim = sh[0]?.[sh[0].length - 1] ?? 1;
     try {
-      this.exec(op, x, sh, lastDim, out, outSpec.shape);
+      this.exec(op, x, sh, out, outSpec.shape);
     } catch (e) {
       this.free(outS); // a rejected input (an out-of-range index) must not leak the output
       throw e;
@@ -127,22 +126,22 @@ export class CpuBackend implements Backend {
     return outS;
   }
 
-  private exec(op: Op, x: AnyTypedArray[], sh: Shape[], lastDim: number, out: AnyTypedArray, outShape: Shape): void {
-    const outSpec = { shape: outShape };
+  /** Every primitive but reshape (which `run` answers without a copy): out (outShape) = op(x (sh)). */
+  private exec(op: Op, x: AnyTypedArray[], sh: Shape[], out: AnyTypedArray, outShape: Shape): void {
+    const lastDim = sh[0][sh[0].length - 1];
     switch (op.op) {
       case 'neg': case 'exp': case 'log': case 'sqrt': case 'tanh': case 'erf':
         unary(op.op, x[0], out); break;
       case 'add': case 'sub': case 'mul': case 'div': case 'greater': case 'equal':
-        binary(op.op, x[0], sh[0], x[1], sh[1], out, outSpec.shape); break;
-      case 'where': where(x[0], sh[0], x[1], sh[1], x[2], sh[2], out, outSpec.shape); break;
-      case 'sum': case 'max': reduce(op.op, x[0], sh[0], out, outSpec.shape); break;
-      case 'reshape': out.set(x[0]); break; // (handled without a copy in run)
+        binary(op.op, x[0], sh[0], x[1], sh[1], out, outShape); break;
+      case 'where': where(x[0], sh[0], x[1], sh[1], x[2], sh[2], out, outShape); break;
+      case 'sum': case 'max': reduce(op.op, x[0], sh[0], out, outShape); break;
       case 'transpose': transpose(x[0], sh[0], op.perm, out); break;
-      case 'broadcast': broadcastTo(x[0], sh[0], out, outSpec.shape); break;
-      case 'slice': slice(x[0], sh[0], op.begin, out, outSpec.shape); break;
-      case 'pad': pad(x[0], sh[0], op.before, out, outSpec.shape); break;
+      case 'broadcast': broadcastTo(x[0], sh[0], out, outShape); break;
+      case 'slice': slice(x[0], sh[0], op.begin, out, outShape); break;
+      case 'pad': pad(x[0], sh[0], op.before, out, outShape); break;
       case 'cast': cast(x[0], out); break;
-      case 'matmul': matmul(this.gemm, x[0], sh[0], x[1], sh[1], op.transA, op.transB, out, outSpec.shape); break;
+      case 'matmul': matmul(this.gemm, x[0], sh[0], x[1], sh[1], op.transA, op.transB, out, outShape); break;
       case 'gather': gather(x[0], sh[0][0], x[1] as Int32Array, out); break;
       case 'scatterAdd': scatterAdd(x[0], x[1] as Int32Array, op.rows, out); break;
       case 'im2col': {
@@ -150,7 +149,7 @@ export class CpuBackend implements Backend {
         im2col(x[0], { b, c, h, w, kh: op.kh, kw: op.kw, stride: op.stride, pad: op.pad }, out); break;
       }
       case 'col2im': {
-        const [b, c] = outSpec.shape;
+        const [b, c] = outShape;
         col2im(x[0], { b, c, h: op.h, w: op.w, kh: op.kh, kw: op.kw, stride: op.stride, pad: op.pad }, out); break;
       }
       case 'softmax': softmax(x[0], lastDim, out); break;

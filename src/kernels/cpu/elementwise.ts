@@ -7,15 +7,8 @@
  */
 import type { AnyTypedArray } from '../../tensor/dtype.js';
 import type { BinaryName, UnaryName } from '../../tensor/primitives.js';
-import { type Shape, sizeOf, stridesOf } from '../../tensor/shapes.js';
+import { type Shape, broadcastStrides, sizeOf } from '../../tensor/shapes.js';
 import { erf, erf32 } from './erf.js';
-
-/** Strides of `inShape` read as if broadcast to `outShape` (0 on stretched axes). */
-export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
-  const st = stridesOf(inShape);
-  const off = outShape.length - inShape.length;
-  return outShape.map((d, i) => (i < off || inShape[i - off] === 1 ? 0 : st[i - off]));
-}
 
 /**
  * Visit every output position of `outShape`, calling `inner(o, offs, n, steps)` once

@@ -6,8 +6,7 @@
  * against this reference.
  */
 import type { AnyTypedArray } from '../../tensor/dtype.js';
-import { type Shape, sizeOf } from '../../tensor/shapes.js';
-import { broadcastStrides } from './elementwise.js';
+import { type Shape, broadcastStrides, sizeOf } from '../../tensor/shapes.js';
 
 type Float = Float32Array | Float64Array;
 export interface GemmArgs {

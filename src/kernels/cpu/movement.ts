@@ -1,7 +1,7 @@
 /** Movement primitives: they copy elements to new positions and never do arithmetic. */
 import type { AnyTypedArray } from '../../tensor/dtype.js';
-import { type Shape, stridesOf } from '../../tensor/shapes.js';
-import { broadcastStrides, forEachRow } from './elementwise.js';
+import { type Shape, broadcastStrides, stridesOf } from '../../tensor/shapes.js';
+import { forEachRow } from './elementwise.js';
 
 /** out (shape[perm[i]]) = x permuted. x: xShape. */
 export function transpose(x: AnyTypedArray, xShape: Shape, perm: readonly number[], out: AnyTypedArray): void {

@@ -6,8 +6,8 @@
  * mapping the same stride trick broadcasting uses, read backwards.
  */
 import type { AnyTypedArray } from '../../tensor/dtype.js';
-import type { Shape } from '../../tensor/shapes.js';
-import { broadcastStrides, forEachRow } from './elementwise.js';
+import { type Shape, broadcastStrides } from '../../tensor/shapes.js';
+import { forEachRow } from './elementwise.js';
 
 /** out (shape with reduced axes = 1) = reduce over `axes` of x (xShape). */
 export function reduce(kind: 'sum' | 'max', x: AnyTypedArray, xShape: Shape, out: AnyTypedArray, outShape: Shape): void {

@@ -4,6 +4,7 @@
  */
 import { applyChecked, type MatVec } from './lanczos.js';
 import { symEig, type SymEig } from './tridiag.js';
+import { dot } from './vec.js';
 
 /** Options of {@link denseFromMatVec}. */
 export interface DenseOptions {
@@ -70,11 +71,7 @@ export function matVecFromDense(a: ArrayLike<number>, n: number): MatVec {
   const m = Float64Array.from(a);
   return (v) => {
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < n; j++) s += m[i * n + j] * v[j];
-      out[i] = s;
-    }
+    for (let i = 0; i < n; i++) out[i] = dot(m.subarray(i * n, (i + 1) * n), v);
     return out;
   };
 }

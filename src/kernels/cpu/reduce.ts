@@ -26,19 +26,18 @@ export function reduce(kind: 'sum' | 'max', x: AnyTypedArray, xShape: Shape, out
     return;
   }
   // General path: walk x row by row; the output offset of each element uses stride 0 on reduced axes.
-  const os = broadcastStrides(outShape, xShape);
-  const xs = broadcastStrides(xShape, xShape);
-  forEachRow(xShape, [os, xs], (_o, [io, ix], n, [dO, dx]) => {
+  // x is contiguous, so forEachRow's own offset is x's offset.
+  forEachRow(xShape, [broadcastStrides(outShape, xShape)], (ix, [io], n, [dO]) => {
     if (kind === 'sum' && dO === 0) {
       // The whole row lands in one output slot: accumulate in a register first.
       let acc = 0;
-      for (let i = 0; i < n; i++) acc += x[ix + i * dx];
+      for (let i = 0; i < n; i++) acc += x[ix + i];
       out[io] += acc;
     } else if (kind === 'sum') {
-      for (let i = 0; i < n; i++) out[io + i * dO] += x[ix + i * dx];
+      for (let i = 0; i < n; i++) out[io + i * dO] += x[ix + i];
     } else {
       for (let i = 0; i < n; i++) {
-        const v = x[ix + i * dx];
+        const v = x[ix + i];
         if (v > out[io + i * dO] || Number.isNaN(v)) out[io + i * dO] = v;
       }
     }

@@ -45,18 +45,20 @@ export interface HostAdamOptions {
 /** Adam with bias correction (β2 < 1), or with v = g₀² frozen (β2 = 1). */
 export function hostAdam(o: HostAdamOptions): HostMethod {
   const eps = o.eps ?? 1e-8;
+  const frozen = o.beta2 === 1;
   return {
-    name: o.beta2 === 1 ? 'adam-frozen' : 'adam',
+    name: frozen ? 'adam-frozen' : 'adam',
     lr: o.lr,
     make(dim) {
       const m = new Float64Array(dim);
       const v = new Float64Array(dim);
       return (w, g, t) => {
         const c1 = 1 - o.beta1 ** t;
-        const c2 = o.beta2 === 1 ? 1 : 1 - o.beta2 ** t;
+        const c2 = frozen ? 1 : 1 - o.beta2 ** t;
         for (let i = 0; i < dim; i++) {
           m[i] = o.beta1 * m[i] + (1 - o.beta1) * g[i];
-          if (o.beta2 === 1) { if (t === 1) v[i] = g[i] * g[i]; } else v[i] = o.beta2 * v[i] + (1 - o.beta2) * g[i] * g[i];
+          if (!frozen) v[i] = o.beta2 * v[i] + (1 - o.beta2) * g[i] * g[i];
+          else if (t === 1) v[i] = g[i] * g[i];
           w[i] -= (o.lr * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + eps);
         }
       };

@@ -152,13 +152,19 @@ export async function benchWebGpuKernels(opts: BenchOptions = {}): Promise<Kerne
     log(`${r.kernel.padEnd(24)} ${r.shape.padEnd(44)} ${r.ms === null ? r.note : `${r.ms.toFixed(3)} ms  ${r.rate === null ? '' : `${r.rate.toFixed(2)} ${r.unit}`}`}`);
   };
 
+  /** Time `f` and push its row; `work` is flops or bytes per run (either / ms / 1e6 is G…/s). */
+  const measure = async (kernel: string, shape: string, unit: 'GFLOP/s' | 'GB/s', work: number, f: () => Tensor) => {
+    const { ms, est, reps } = await timeGpu(gpu, f, samples, maxRunS);
+    const note = ms === null ? `skipped: one run takes ~${(est / 1000).toFixed(1)} s here` : undefined;
+    push({ kernel, shape, ms, rate: ms && work / ms / 1e6, unit, note, reps });
+    return ms;
+  };
+
   const matmul = async (kernel: MatmulChoice, c: MatmulCase) => {
     gpu.matmulKernel = kernel;
     const [a, b] = [rand(c.a), rand(c.b)];
-    const { ms, est, reps } = await timeGpu(gpu, () => hg.matmul(a, b, { transA: c.transA, transB: c.transB }), samples, maxRunS);
+    const ms = await measure(`matmul ${kernel}`, c.label, 'GFLOP/s', flopsOf(c), () => hg.matmul(a, b, { transA: c.transA, transB: c.transB }));
     hg.dispose([a, b]);
-    const note = ms === null ? `skipped: one run takes ~${(est / 1000).toFixed(1)} s here` : undefined;
-    push({ kernel: `matmul ${kernel}`, shape: c.label, ms, rate: ms && flopsOf(c) / ms / 1e6, unit: 'GFLOP/s', note, reps });
     return ms;
   };
 
@@ -183,9 +189,7 @@ export async function benchWebGpuKernels(opts: BenchOptions = {}): Promise<Kerne
   // Memory-bound kernels: GB/s = bytes read + written per run.
   const mem = async (kernel: string, shape: string, bytes: number, inputs: Tensor[], f: () => Tensor) => {
     try {
-      const { ms, est, reps } = await timeGpu(gpu, f, samples, maxRunS);
-      const note = ms === null ? `skipped: one run takes ~${(est / 1000).toFixed(1)} s here` : undefined;
-      push({ kernel, shape, ms, rate: ms && bytes / ms / 1e6, unit: 'GB/s', note, reps });
+      await measure(kernel, shape, 'GB/s', bytes, f);
     } catch (e) { // a buffer past this device's limits
       push({ kernel, shape, ms: null, rate: null, unit: 'GB/s', note: `skipped: ${(e as Error).message.slice(0, 80)}` });
     }

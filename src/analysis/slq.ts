@@ -84,6 +84,7 @@ export function probeVector(kind: ProbeKind, dim: number, seed: number): Float64
 /** Stream index for the symmetry probe: far from any probe index. */
 const SYMMETRY_STREAM = 0x7fffffff;
 
+/** The finished probes of `resume`, checked against this run's settings; the caller's array, so slq copies it. */
 function resumedProbes(resume: SlqResult | SlqProbe[] | undefined, run: Omit<SlqResult, 'probes' | 'kind'>): SlqProbe[] {
   if (resume === undefined) return [];
   const where = run.label === undefined ? '' : ` [${run.label}]`;
@@ -103,7 +104,7 @@ function resumedProbes(resume: SlqResult | SlqProbe[] | undefined, run: Omit<Slq
       throw new Error(`slq${where}: resumeFrom probe ${i} has index ${p.index} and seed ${p.seed}; expected index ${i} and seed ${probeSeed(run.seed, i)} (same seed and probe order required)`);
     }
   });
-  return probes.slice();
+  return probes;
 }
 
 /**

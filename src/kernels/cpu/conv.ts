@@ -16,18 +16,32 @@ export function outSize(g: ConvGeom): [number, number] {
 }
 
 /**
- * Visit every (row of cols, image channel) pair: `row` is the first column of
- * the window at output pixel (oy, ox), `img` the start of channel c of image b.
- * The two kernels below differ only in the direction of the copy.
+ * The one loop behind both kernels: for every window (batch, output pixel,
+ * channel) and every kernel tap, column j of cols meets image pixel (y, x) —
+ * or the padding, when (y, x) falls outside. `toCols` picks the direction:
+ * copy the pixel into the column (im2col), or add the column into the pixel
+ * (col2im, its transpose).
  */
-function forEachWindow(g: ConvGeom, visit: (row: number, img: number, oy: number, ox: number) => void): void {
+function windows(g: ConvGeom, img: AnyTypedArray, cols: AnyTypedArray, toCols: boolean): void {
+  const { kh, kw, stride, pad, h, w } = g;
   const [ho, wo] = outSize(g);
-  const k = g.c * g.kh * g.kw;
+  let j = 0; // cols is walked in order: (B, Ho·Wo, C·kh·kw) row-major
   for (let b = 0; b < g.b; b++) {
     for (let oy = 0; oy < ho; oy++) {
       for (let ox = 0; ox < wo; ox++) {
-        const row = (b * ho * wo + oy * wo + ox) * k;
-        for (let c = 0; c < g.c; c++) visit(row + c * g.kh * g.kw, (b * g.c + c) * g.h * g.w, oy, ox);
+        for (let c = 0; c < g.c; c++) {
+          const base = (b * g.c + c) * h * w;
+          for (let ky = 0; ky < kh; ky++) {
+            const y = oy * stride - pad + ky;
+            const inRow = y >= 0 && y < h;
+            for (let kx = 0; kx < kw; kx++, j++) {
+              const x = ox * stride - pad + kx;
+              const inside = inRow && x >= 0 && x < w;
+              if (toCols) cols[j] = inside ? img[base + y * w + x] : 0;
+              else if (inside) img[base + y * w + x] += cols[j];
+            }
+          }
+        }
       }
     }
   }
@@ -35,33 +49,11 @@ function forEachWindow(g: ConvGeom, visit: (row: number, img: number, oy: number
 
 /** cols (B, Ho·Wo, C·kh·kw) ← image (B, C, H, W); zeros where the window hangs over the padding. */
 export function im2col(img: AnyTypedArray, g: ConvGeom, cols: AnyTypedArray): void {
-  const { kh, kw, stride, pad, h, w } = g;
-  forEachWindow(g, (row, base, oy, ox) => {
-    let j = row;
-    for (let ky = 0; ky < kh; ky++) {
-      const y = oy * stride - pad + ky;
-      const inRow = y >= 0 && y < h;
-      for (let kx = 0; kx < kw; kx++, j++) {
-        const x = ox * stride - pad + kx;
-        cols[j] = inRow && x >= 0 && x < w ? img[base + y * w + x] : 0;
-      }
-    }
-  });
+  windows(g, img, cols, true);
 }
 
 /** image (B, C, H, W) ← Σ of cols (B, Ho·Wo, C·kh·kw) over the windows each pixel is in. */
 export function col2im(cols: AnyTypedArray, g: ConvGeom, img: AnyTypedArray): void {
   img.fill(0);
-  const { kh, kw, stride, pad, h, w } = g;
-  forEachWindow(g, (row, base, oy, ox) => {
-    let j = row;
-    for (let ky = 0; ky < kh; ky++) {
-      const y = oy * stride - pad + ky;
-      const inRow = y >= 0 && y < h;
-      for (let kx = 0; kx < kw; kx++, j++) {
-        const x = ox * stride - pad + kx;
-        if (inRow && x >= 0 && x < w) img[base + y * w + x] += cols[j];
-      }
-    }
-  });
+  windows(g, img, cols, false);
 }

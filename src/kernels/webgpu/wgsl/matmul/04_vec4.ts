@@ -25,7 +25,7 @@ ${matmulParams(3)}
 override WGX: u32 = 8;
 override WGY: u32 = 8;
 
-fn load(x: u32, q: u32) -> mat4x4<f32> { return mat4x4<f32>(a[x], a[x + q], a[x + 2u * q], a[x + 3u * q]); }
+fn loadA(x: u32, q: u32) -> mat4x4<f32> { return mat4x4<f32>(a[x], a[x + q], a[x + 2u * q], a[x + 3u * q]); }
 fn loadB(x: u32, q: u32) -> mat4x4<f32> { return mat4x4<f32>(b[x], b[x + q], b[x + 2u * q], b[x + 3u * q]); }
 
 @compute @workgroup_size(WGX, WGY)
@@ -53,8 +53,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     // Loaded along the contiguous axis: Aᵀ and Bᵀ unless that operand is stored transposed.
     var bt = loadB(b0, bQ);
     if (TRANS_B) { bt = transpose(bt); }
-    var at0 = load(a0, aQ);
-    var at1 = load(a1, aQ);
+    var at0 = loadA(a0, aQ);
+    var at1 = loadA(a1, aQ);
     if (TRANS_A) { at0 = transpose(at0); at1 = transpose(at1); }
     acc0 += bt * at0;
     acc1 += bt * at1;

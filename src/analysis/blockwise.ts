@@ -100,6 +100,7 @@ class LockstepSweeps {
   }
 }
 
+/** SLQ options shared by every block; `steps` (default 100) is capped at each block's dimension. */
 export interface BlockSpectraOptions extends Omit<SlqOptions, 'label' | 'resumeFrom' | 'onProbe'> {
   /** Earlier (possibly partial) results per block, to resume. */
   resumeFrom?: Record<string, SlqResult>;
@@ -120,8 +121,12 @@ export async function blockSpectra(
     blockDim(params, b);
   }
   const { resumeFrom, onProbe, shareSweeps = true, ...common } = opts;
+  const steps = common.steps ?? 100;
+  // A block smaller than the step count is solved exactly in `dim` steps; it then
+  // drops out of the lockstep while the larger blocks go on.
   const run = (b: BlockSpec, matvec: MatVec) => slq(matvec, blockDim(params, b), {
     ...common,
+    steps: Math.min(steps, blockDim(params, b)),
     label: b.name,
     ...(resumeFrom?.[b.name] ? { resumeFrom: resumeFrom[b.name] } : {}),
     ...(onProbe ? { onProbe: (p: SlqProbe, r: SlqResult) => onProbe(b.name, p, r) } : {}),

@@ -44,32 +44,19 @@ export async function measureSpectra(
   const batch = task.batch(s.batch, 0);
   const loss = (p: Record<string, Tensor>) => model.loss(p, batch, 'eval');
   const blocks = model.blocks().map((b) => ({ ...b, dim: blockDim(model.params, b) }));
-  const slqOpts = { steps: 0, probes: s.probes, seed, probe: 'gaussian' as const, reorth: 'full' as const };
   const total = blocks.length * s.probes;
   let done = Object.values(previous?.slq ?? {}).reduce((a, r) => a + r.probes.length, 0);
   const partial: Record<string, SlqResult> = { ...(previous?.slq ?? {}) };
   progress('block spectra', done, total);
 
-  // Lanczos steps cannot exceed a block's dimension; blocks smaller than s.steps use their dimension.
-  const groups = new Map<number, typeof blocks>();
-  for (const b of blocks) {
-    const m = Math.min(s.steps, b.dim);
-    groups.set(m, [...(groups.get(m) ?? []), b]);
-  }
-  let sweeps = 0;
-  for (const [m, group] of groups) {
-    const r = await blockSpectra(loss, model.params, group, {
-      ...slqOpts, steps: m, resumeFrom: partial,
-      onProbe: async (block, _p, res) => {
-        partial[block] = res;
-        progress('block spectra', ++done, total);
-        await checkpoint({ slq: partial });
-      },
-    });
-    sweeps += r.sweeps;
-    Object.assign(partial, r.results);
-  }
-  const slq = Object.fromEntries(blocks.map((b) => [b.name, partial[b.name]]));
+  const { results: slq, sweeps } = await blockSpectra(loss, model.params, blocks, {
+    steps: s.steps, probes: s.probes, seed, probe: 'gaussian', reorth: 'full', resumeFrom: partial,
+    onProbe: async (block, _p, res) => {
+      partial[block] = res;
+      progress('block spectra', ++done, total);
+      await checkpoint({ slq: partial });
+    },
+  });
 
   let full = previous?.full ?? null;
   if (!full || full.probes.length < s.fullProbes) {

@@ -45,7 +45,7 @@ export const lowestFn = (d: GpuDType): string => d === 'float32'
   : 'fn lowest() -> i32 { let bits = 0x80000000u; return bitcast<i32>(bits); }';
 
 /** NaN test that survives fast-math assumptions: compare the bits, not the value. */
-export const IS_NAN = /* wgsl */ `
+const IS_NAN = /* wgsl */ `
 fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }`;
 
 /**

@@ -10,7 +10,7 @@
  * pairs) is reported beside it.
  */
 import { type BlockSpec, blockDim, blockSpectra, fullSpectrum } from '../analysis/blockwise.js';
-import { blockDensities, heterogeneityScore, pairwiseMatrix, type PairwiseMatrix, type SlqResult } from '../analysis/index.js';
+import { blockDensities, density, heterogeneityScore, pairwiseMatrix, type PairwiseMatrix, type SlqResult } from '../analysis/index.js';
 import type { Tensor } from '../tensor/index.js';
 import type { SpectraSettings } from './settings.js';
 import type { Task } from './task.js';
@@ -96,6 +96,6 @@ export function plotDensities(r: SpectraResult): { blocks: Curve[]; full: Curve 
   const dens = blockDensities(r.slq, { sigma2: SIGMA2, gridPoints: 2000 });
   const blocks = Object.entries(dens).map(([block, d]) => ({ block, grid: d.grid, values: d.values }));
   if (!r.full) return { blocks, full: null };
-  const f = blockDensities({ full: r.full }, { sigma2: SIGMA2, gridPoints: 2000 }).full;
+  const f = density(r.full, { sigma2: SIGMA2, gridPoints: 2000 });
   return { blocks, full: { block: 'full Hessian', grid: f.grid, values: f.values } };
 }

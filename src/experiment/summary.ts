@@ -19,16 +19,11 @@ export interface SummaryRow {
 export function summaryRows(results: ModelResult[]): SummaryRow[] {
   return results.flatMap((r): SummaryRow[] => {
     if (r.kind === 'quadratic') {
-      return r.cases.map((c) => {
-        const gd = c.runs.find((x) => x.method === 'gd')!;
-        const adam = c.runs.filter((x) => x.method !== 'gd' && !x.diverged)
-          .reduce((a, x) => (x.gradNorm.at(-1)! < a.gradNorm.at(-1)! ? x : a));
-        return {
-          model: `quadratic case ${c.caseId}`, preset: r.preset, js0: c.js0,
-          sgdLoss: gd.gradNorm.at(-1)!, sgdLr: gd.lr, adamLoss: adam.gradNorm.at(-1)!, adamLr: adam.lr,
-          gap: c.adamLeadDecades, gapKind: 'log10 grad-norm ratio',
-        };
-      });
+      return r.cases.map(({ caseId, js0, best: { gd, adam }, adamLeadDecades }) => ({
+        model: `quadratic case ${caseId}`, preset: r.preset, js0,
+        sgdLoss: gd.gradNorm, sgdLr: gd.lr, adamLoss: adam.gradNorm, adamLr: adam.lr,
+        gap: adamLeadDecades, gapKind: 'log10 grad-norm ratio' as const,
+      }));
     }
     const t = r.training;
     return [{

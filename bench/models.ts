@@ -8,7 +8,7 @@ import * as hg from '../src/index.js';
 import { makeRng } from '../src/analysis/rng.js';
 import { createGpt } from '../src/models/gpt.js';
 import { createMlp } from '../src/models/mlp.js';
-import type { Batch, Model } from '../src/models/model.js';
+import { type Batch, type Model, paramCount } from '../src/models/model.js';
 import { median, timeIt } from './timing.js';
 
 export interface ModelBenchRow {
@@ -44,7 +44,7 @@ export function benchModels(runs = 7): ModelBenchRow[] {
     const hvpMs = median(timeIt(() => hg.tidy(() => { hg.hvp(loss, p, v); }), runs));
     return {
       model: name,
-      params: Object.values(p).reduce((a, t) => a + t.size, 0),
+      params: paramCount(p),
       forwardMs, gradMs, hvpMs,
       hvpOverGrad: hvpMs / gradMs,
       gradOverForward: gradMs / forwardMs,

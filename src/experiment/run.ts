@@ -5,7 +5,7 @@
  * atomically under DIR/checkpoints, so `--resume` reuses it.
  */
 import path from 'node:path';
-import type { Preset } from '../models/model.js';
+import { type Preset, paramCount } from '../models/model.js';
 import { readJsonIfExists, writeJsonAtomic } from '../report/files.js';
 import { type QuadraticCaseResult, runQuadraticCases } from './quadratic.js';
 import { settingsFor } from './settings.js';
@@ -84,7 +84,7 @@ export async function runModel(name: ModelName, o: ExperimentOptions, progress: 
   const save = () => writeJsonAtomic(ckptPath, ck);
   const settings = settingsFor(name, o.preset);
   const task = makeTask(name, o.preset, o.seed, o.data);
-  const params = Object.values(task.model.params).reduce((a, t) => a + t.size, 0);
+  const params = paramCount(task.model.params);
   progress.log(`${name} (${o.preset}): ${params.toLocaleString('en-US')} parameters, ${task.model.blocks().length} blocks; data: ${task.data}`);
 
   // 1. Spectra at initialization.

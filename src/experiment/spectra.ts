@@ -11,6 +11,7 @@
  */
 import { type BlockSpec, blockDim, blockSpectra, fullSpectrum } from '../analysis/blockwise.js';
 import { blockDensities, density, heterogeneityScore, pairwiseMatrix, type PairwiseMatrix, type SlqResult } from '../analysis/index.js';
+import { paramCount } from '../models/model.js';
 import type { Tensor } from '../tensor/index.js';
 import type { SpectraSettings } from './settings.js';
 import type { Task } from './task.js';
@@ -61,9 +62,8 @@ export async function measureSpectra(
   let full = previous?.full ?? null;
   if (!full || full.probes.length < s.fullProbes) {
     progress('full spectrum', full?.probes.length ?? 0, s.fullProbes);
-    const dim = Object.values(model.params).reduce((a, t) => a + t.size, 0);
     full = await fullSpectrum(loss, model.params, {
-      steps: Math.min(s.fullSteps, dim), probes: s.fullProbes, seed: seed + 1, probe: 'gaussian', reorth: 'full',
+      steps: Math.min(s.fullSteps, paramCount(model.params)), probes: s.fullProbes, seed: seed + 1, probe: 'gaussian', reorth: 'full',
       ...(full ? { resumeFrom: full } : {}),
       onProbe: async (_p, res) => {
         progress('full spectrum', res.probes.length, s.fullProbes);

@@ -33,17 +33,16 @@ export interface TrainingResult {
   gap: number | null;
 }
 
-const makeOptimizer = (name: OptimizerName, task: Task): Optimizer<unknown> =>
-  (name === 'sgd'
-    ? sgd({ momentum: 0.9, decayMask: (k) => !task.model.noDecay(k) })
-    : adam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 })) as Optimizer<unknown>;
+/** No weight decay for either: the comparison is of the update rules alone. */
+const makeOptimizer = (name: OptimizerName): Optimizer<unknown> =>
+  (name === 'sgd' ? sgd({ momentum: 0.9 }) : adam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 })) as Optimizer<unknown>;
 
 export async function trainOne(
   task: Task, s: TrainSettings, optimizer: OptimizerName, lr: number,
   onStep: (step: number, loss: number) => void,
 ): Promise<RunResult> {
   const t0 = performance.now();
-  const opt = makeOptimizer(optimizer, task);
+  const opt = makeOptimizer(optimizer);
   const schedule = warmupCosine(lr, { warmup: Math.max(1, Math.round(0.05 * s.steps)), total: s.steps, minLr: 0.1 * lr });
   const { model } = task;
   let params = keep(tidy(() => Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, copyTensor(v)]))));

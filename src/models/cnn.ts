@@ -13,7 +13,7 @@ import {
   type Tensor, add, crossEntropy, div, globalAvgPool, linear, mean, mul, relu, reshape, sqrt, square, stopGradient, sub, conv2d,
 } from '../tensor/index.js';
 import { Init, linearParams } from './init.js';
-import { type Batch, type BlockSpec, type Model, type Params, type Preset, decayMatricesOnly } from './model.js';
+import { type Batch, type BlockSpec, type Model, type Params, type Preset } from './model.js';
 
 export interface CnnConfig {
   /** Stride of the 3×3 stem: 2 halves the 28×28 digit at once (ResNet's own stem downsamples by 4). */
@@ -91,6 +91,5 @@ export function createCnn(config: CnnConfig, seed: number, init = new Init(seed)
     logits,
     loss: (p, b, mode) => crossEntropy(logits(p, b, mode), b.y),
     blocks: () => [...convs, { name: 'fc', param: 'fc.weight' }],
-    noDecay: decayMatricesOnly(params),
   };
 }

@@ -7,7 +7,7 @@ import {
   type Tensor, add, crossEntropy, gather, keep as keepTensor, layerNorm, linear, reshape, slice, tensor,
 } from '../tensor/index.js';
 import { Init } from './init.js';
-import { type Batch, type Model, type Params, type Preset, decayMatricesOnly } from './model.js';
+import { type Batch, type Model, type Params, type Preset } from './model.js';
 import { type BlockConfig, block, blockParams, blockSpecs } from './transformer.js';
 
 export interface GptConfig extends BlockConfig {
@@ -63,6 +63,5 @@ export function createGpt(config: GptConfig, seed: number, init = new Init(seed)
       ...Array.from({ length: config.depth }, (_, i) => blockSpecs(`blocks.${i}`, config)).flat(),
       { name: 'lm_head', param: 'lm_head.weight' },
     ],
-    noDecay: decayMatricesOnly(params),
   };
 }

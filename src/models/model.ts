@@ -27,8 +27,6 @@ export interface Model<C = unknown> {
   logits(params: Params, batch: Batch, mode?: 'train' | 'eval'): Tensor;
   /** The blocks the Hessian analysis measures by default, in a readable order. */
   blocks(): BlockSpec[];
-  /** Parameters that weight decay should skip (biases, norms) — the usual convention. */
-  noDecay(name: string): boolean;
 }
 
 export type Preset = 'tiny' | 'small' | 'paper';
@@ -36,6 +34,3 @@ export const PRESETS: readonly Preset[] = ['tiny', 'small', 'paper'];
 
 /** Count parameters. */
 export const paramCount = (p: Params): number => Object.values(p).reduce((a, t) => a + t.size, 0);
-
-/** Default decay rule: matrices and filters decay, vectors (biases, norm scales/shifts) do not. */
-export const decayMatricesOnly = (params: Params) => (name: string): boolean => (params[name]?.rank ?? 0) < 2;

@@ -5,7 +5,7 @@
  */
 import { type Tensor, conv2d, crossEntropy, linear, max, relu, reshape, slice as sliceTensor } from '../tensor/index.js';
 import { Init, linearParams } from './init.js';
-import { type Batch, type BlockSpec, type Model, type Params, type Preset, decayMatricesOnly } from './model.js';
+import { type Batch, type BlockSpec, type Model, type Params, type Preset } from './model.js';
 
 export interface VggConfig {
   /** Channels of each conv layer per stage, e.g. [[8, 8], [16, 16]]. */
@@ -70,6 +70,5 @@ export function createVgg(config: VggConfig, seed: number, init = new Init(seed)
     logits,
     loss: (p, b) => crossEntropy(logits(p, b), b.y),
     blocks: () => [...convs, { name: 'classifier.0', param: 'classifier.0.weight' }, { name: 'classifier.3', param: 'classifier.3.weight' }],
-    noDecay: decayMatricesOnly(params),
   };
 }

@@ -7,7 +7,7 @@ import {
   type Tensor, add, broadcastTo, concat, crossEntropy, layerNorm, linear, reshape, slice, transpose,
 } from '../tensor/index.js';
 import { Init, linearParams } from './init.js';
-import { type Batch, type Model, type Params, type Preset, decayMatricesOnly } from './model.js';
+import { type Batch, type Model, type Params, type Preset } from './model.js';
 import { type BlockConfig, block, blockParams, blockSpecs } from './transformer.js';
 
 export interface VitConfig extends BlockConfig {
@@ -62,6 +62,5 @@ export function createVit(config: VitConfig, seed: number, init = new Init(seed)
       ...Array.from({ length: config.depth }, (_, i) => blockSpecs(`blocks.${i}`, config)).flat(),
       { name: 'head', param: 'head.weight' },
     ],
-    noDecay: decayMatricesOnly(params),
   };
 }

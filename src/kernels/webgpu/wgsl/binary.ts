@@ -32,14 +32,14 @@ export function binaryWgsl(name: BinaryName, dtype: GpuDType, rank: number): str
 ${paramsDecl(3)}
 override WG: u32 = 256;
 ${GROUP_INDEX}
-${rank === 0 ? '' : stridedOffsets(2, rank)}
+${stridedOffsets(2, rank)}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let o = groupIndex(wid, nwg) * WG + lid;
   if (o >= p(0u)) { return; }
-  ${rank === 0 ? 'let off = vec2<u32>(o);' : 'let off = offsets(o);'}
+  let off = offsets(o);
   let va = a[off.x];
   let vb = b[off.y];
   out[o] = ${body(name, t)};

@@ -73,8 +73,14 @@ ${lines.join('\n')}
 }`;
 }
 
-/** `offsets(o)` for the broadcast elementwise kernels: parameter words [n, rank, shape[rank], strides of input 0[rank], …]. */
-export const stridedOffsets = (k: number, rank: number): string => unravel('offsets', k, rank, 2);
+/**
+ * `offsets(o)` for the broadcast elementwise kernels: parameter words [n, rank,
+ * shape[rank], strides of input 0[rank], …]. Rank 0 means every operand is
+ * contiguous like the output, so each offset is o itself: no index math.
+ */
+export const stridedOffsets = (k: number, rank: number): string => rank > 0
+  ? unravel('offsets', k, rank, 2)
+  : `\nfn offsets(i: u32) -> vec${k}<u32> { return vec${k}<u32>(i); }`;
 
 /**
  * Reduction helpers shared by the two reduce kernels. Parameter words:

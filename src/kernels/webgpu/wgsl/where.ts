@@ -16,14 +16,14 @@ export function whereWgsl(condType: GpuDType, dtype: GpuDType, rank: number): st
 ${paramsDecl(4)}
 override WG: u32 = 256;
 ${GROUP_INDEX}
-${rank === 0 ? '' : stridedOffsets(3, rank)}
+${stridedOffsets(3, rank)}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let o = groupIndex(wid, nwg) * WG + lid;
   if (o >= p(0u)) { return; }
-  ${rank === 0 ? 'let off = vec3<u32>(o);' : 'let off = offsets(o);'}
+  let off = offsets(o);
   // Tested on the bits: ±0 is false and NaN is true, as on the CPU (NaN !== 0), whatever fast-math does to NaN compares.
   let bits = bitcast<u32>(cond[off.x]) & ${condType === 'float32' ? '0x7fffffffu' : '0xffffffffu'};
   out[o] = select(b[off.z], a[off.y], bits != 0u);

@@ -4,6 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { gemm, setGemmThreads, shutdownGemmPool, warmGemmPool, type GemmParams } from '../src/kernels/cpu/gemm.js';
 import { availableParallelism } from 'node:os';
+import { median, timeIt } from './timing.js';
 
 export interface GemmBenchRow { shape: string; threads: number; gflops: number; ms: number }
 
@@ -24,18 +25,7 @@ function randomArray(n: number): Float32Array {
 }
 
 /** Median milliseconds of `runs` calls, after ≥ 3 untimed ones and ≥ `warmMs` of them (JIT tier-up). */
-function medianMs(fn: () => void, runs: number, warmMs: number): number {
-  const t0 = performance.now();
-  for (let i = 0; i < 3 || performance.now() - t0 < warmMs; i++) fn();
-  const ts: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    ts.push(performance.now() - t0);
-  }
-  ts.sort((x, y) => x - y);
-  return ts[runs >> 1];
-}
+const medianMs = (fn: () => void, runs: number, warmMs: number): number => median(timeIt(fn, runs, 3, warmMs));
 
 /** Enough repetitions that each timed sample lasts ≥ ~2 ms, so timer resolution does not matter. */
 function timeCase(c: Case): { ms: number; gflops: number } {

@@ -1,6 +1,9 @@
 /** Timing helpers: medians of repeated runs after a warm-up. */
-export function timeIt(f: () => void, runs: number, warmup = 2): number[] {
-  for (let i = 0; i < warmup; i++) f();
+
+/** Times of `runs` calls, after at least `warmup` untimed calls lasting at least `warmMs` (JIT tier-up). */
+export function timeIt(f: () => void, runs: number, warmup = 2, warmMs = 0): number[] {
+  const start = performance.now();
+  for (let i = 0; i < warmup || performance.now() - start < warmMs; i++) f();
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();

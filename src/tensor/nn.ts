@@ -114,9 +114,3 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, stri
 /** Mean over all but the channel axis of (B, C, H, W) → (B, C) (global average pooling). */
 export const globalAvgPool = (x: Tensor): Tensor => mean(x, [2, 3]);
 
-/** 2×2 average pooling with stride 2 (H and W even): a reshape and a mean. */
-export function avgPool2(x: Tensor): Tensor {
-  const [b, c, h, w] = x.shape;
-  const r = reshape(x, [b, c, h / 2, 2, w / 2, 2]);
-  return mean(r, [3, 5]);
-}

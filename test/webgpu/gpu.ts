@@ -40,7 +40,7 @@ afterAll(() => gpu?.destroy());
 /** The GPU backend, for use inside `describe.skipIf(noGpu)` blocks. */
 export const G = (): WebGpuBackend => gpu!;
 
-/** Random data of `shape` rounded to float32 (or small ints for int32). */
+/** `n` random values rounded to float32 (or small ints for int32). */
 export function randomData(rng: Rng, n: number, dtype: DType = 'float32', scale = 1): AnyTypedArray {
   if (dtype === 'int32') return Int32Array.from({ length: n }, () => Math.floor(rng.uniform() * 19) - 9);
   return Float32Array.from({ length: n }, () => scale * rng.normal());

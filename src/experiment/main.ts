@@ -33,7 +33,7 @@ export async function runExperiment(o: CliOptions): Promise<number> {
   const failures: { model: string; error: string }[] = [];
   for (const name of o.model) {
     try {
-      results.push(await runModel(name, { models: o.model, preset: o.preset, seed: o.seed, out: o.out, resume: o.resume, data: o.data, backend }, progress));
+      results.push(await runModel(name, o, progress));
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       failures.push({ model: name, error: msg });

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { type Preset, paramCount } from '../models/model.js';
+import type { CliOptions } from './main.js';
 import { readJsonIfExists, writeJsonAtomic } from '../report/files.js';
 import { type QuadraticCaseResult, runQuadraticCases } from './quadratic.js';
 import { settingsFor } from './settings.js';
@@ -13,15 +14,8 @@ import { type SpectraResult, measureSpectra } from './spectra.js';
 import { type ModelName, type NeuralModel, makeTask } from './task.js';
 import { type RunResult, type TrainingResult, summarize, trainOne } from './train.js';
 
-export interface ExperimentOptions {
-  models: ModelName[];
-  preset: Preset;
-  seed: number;
-  out: string;
-  resume: boolean;
-  data?: string;
-  backend: { name: string; device: string };
-}
+/** What one model's run needs from the command line. */
+export type ModelRunOptions = Pick<CliOptions, 'preset' | 'seed' | 'out' | 'resume' | 'data'>;
 
 export interface NeuralResult {
   kind: 'neural';
@@ -62,7 +56,7 @@ interface Checkpoint {
   runs?: RunResult[];
 }
 
-export async function runModel(name: ModelName, o: ExperimentOptions, progress: Progress): Promise<ModelResult> {
+export async function runModel(name: ModelName, o: ModelRunOptions, progress: Progress): Promise<ModelResult> {
   const t0 = performance.now();
   const ckptPath = path.join(o.out, 'checkpoints', `${name}.json`);
   if (name === 'quadratic') {

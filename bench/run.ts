@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { Command } from 'commander';
 import * as hg from '../src/index.js';
 import { createCpuBackend, shutdownGemmPool } from '../src/kernels/cpu/index.js';
+import { markdownTable } from '../src/report/markdown.js';
 import { benchBlocks } from './blocks.js';
 import { benchGemm } from './gemm.js';
 import { benchModels } from './models.js';
@@ -35,27 +36,29 @@ console.log(`heterograd bench on ${device}\n`);
 
 const gemmRows = await benchGemm();
 const md: string[] = [];
-md.push('CPU matmul (float32):', '', '| shape | threads | GFLOP/s | ms |', '|---|---|---|---|',
-  ...gemmRows.map((r) => `| ${r.shape} | ${r.threads} | ${r.gflops.toFixed(2)} | ${r.ms.toFixed(3)} |`), '');
+md.push('CPU matmul (float32):', '', markdownTable(['shape', 'threads', 'GFLOP/s', 'ms'],
+  gemmRows.map((r) => [r.shape, r.threads, r.gflops.toFixed(2), r.ms.toFixed(3)])), '');
 
 const modelRows = benchModels(runs);
 md.push('Forward, gradient and Hessian-vector product (CPU backend, float32):', '',
-  '| model | params | forward ms | gradient ms | HVP ms | HVP / gradient | gradient / forward |', '|---|---|---|---|---|---|---|',
-  ...modelRows.map((r) => `| ${r.model} | ${r.params.toLocaleString('en-US')} | ${r.forwardMs.toFixed(1)} | ${r.gradMs.toFixed(1)} | ${r.hvpMs.toFixed(1)} | ${r.hvpOverGrad.toFixed(2)} | ${r.gradOverForward.toFixed(2)} |`), '');
+  markdownTable(['model', 'params', 'forward ms', 'gradient ms', 'HVP ms', 'HVP / gradient', 'gradient / forward'],
+    modelRows.map((r) => [r.model, r.params.toLocaleString('en-US'), r.forwardMs.toFixed(1), r.gradMs.toFixed(1),
+      r.hvpMs.toFixed(1), r.hvpOverGrad.toFixed(2), r.gradOverForward.toFixed(2)])), '');
 
 const tf = await benchTfjs(runs);
 const maxThreads = Math.max(...gemmRows.map((r) => r.threads));
 const ours512 = gemmRows.find((r) => r.shape.startsWith('512×512×512') && r.threads === maxThreads)!;
 const mlp = modelRows[0];
 md.push('Against @tensorflow/tfjs-backend-cpu, same run:', '',
-  '| measure | heterograd | tfjs-backend-cpu | ratio |', '|---|---|---|---|',
-  `| matmul 512³ GFLOP/s | ${ours512.gflops.toFixed(2)} | ${tf.matmul512Gflops.toFixed(2)} | ${(ours512.gflops / tf.matmul512Gflops).toFixed(1)}× faster |`,
-  `| MLP gradient ms | ${mlp.gradMs.toFixed(1)} | ${tf.mlpGradMs.toFixed(1)} | ${(tf.mlpGradMs / mlp.gradMs).toFixed(1)}× faster |`, '');
+  markdownTable(['measure', 'heterograd', 'tfjs-backend-cpu', 'ratio'], [
+    ['matmul 512³ GFLOP/s', ours512.gflops.toFixed(2), tf.matmul512Gflops.toFixed(2), `${(ours512.gflops / tf.matmul512Gflops).toFixed(1)}× faster`],
+    ['MLP gradient ms', mlp.gradMs.toFixed(1), tf.mlpGradMs.toFixed(1), `${(tf.mlpGradMs / mlp.gradMs).toFixed(1)}× faster`],
+  ]), '');
 
 const blocks = await benchBlocks(runs);
 md.push('Blockwise HVPs (one H_bb·v_b per block), as the block spectra use them:', '',
-  '| model | blocks | one k-tangent sweep ms | per block ms | one HVP per block, total ms | sweep speed-up |', '|---|---|---|---|---|---|',
-  `| ${blocks.model} | ${blocks.blocks} | ${blocks.sweepMs.toFixed(1)} | ${blocks.perBlockMs.toFixed(1)} | ${blocks.separateMs.toFixed(1)} | ${blocks.speedup.toFixed(2)}× |`, '');
+  markdownTable(['model', 'blocks', 'one k-tangent sweep ms', 'per block ms', 'one HVP per block, total ms', 'sweep speed-up'],
+    [[blocks.model, blocks.blocks, blocks.sweepMs.toFixed(1), blocks.perBlockMs.toFixed(1), blocks.separateMs.toFixed(1), `${blocks.speedup.toFixed(2)}×`]]), '');
 
 let webgpu: unknown = null;
 if (opts.webgpu) {

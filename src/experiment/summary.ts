@@ -1,4 +1,5 @@
 /** The final summary: one row per model (and per quadratic case), as data and as a printed table. */
+import { markdownTable } from '../report/markdown.js';
 import type { ModelResult } from './run.js';
 
 export interface SummaryRow {
@@ -47,6 +48,5 @@ export function summaryTable(rows: SummaryRow[]): string {
     `${f(r.sgdLoss)} (${lr(r.sgdLr)})`, `${f(r.adamLoss)} (${lr(r.adamLr)})`,
     r.gapKind === 'loss' ? f(r.gap) : `${f(r.gap, 1)} decades`,
   ]);
-  const lines = [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`);
-  return lines.join('\n');
+  return markdownTable(head, body);
 }

@@ -6,3 +6,4 @@ export {
 export { reportHtml, escapeHtml, formatCell, type ReportInput, type ReportFigure, type ReportTable } from './html.js';
 export { writeJsonAtomic, writeJsonAtomicSync, writeTextAtomic, readJsonIfExists, type JsonWriteOptions } from './files.js';
 export { createProgress, formatDuration, type Progress, type ProgressOptions } from './progress.js';
+export { markdownTable } from './markdown.js';

@@ -6,7 +6,8 @@ import { binaryWgsl } from '../wgsl/binary.js';
 import { castWgsl } from '../wgsl/cast.js';
 import { unaryWgsl } from '../wgsl/unary.js';
 import { whereWgsl } from '../wgsl/where.js';
-import { type Arg, broadcastStrides, coalesce, perElement } from './layout.js';
+import { broadcastStrides } from '../../../tensor/shapes.js';
+import { type Arg, coalesce, perElement } from './layout.js';
 
 
 export function unary(rt: GpuRuntime, name: UnaryName, x: Arg, out: Arg): void {

@@ -1,21 +1,15 @@
 /**
- * Host-side index arithmetic for launching kernels: broadcast strides, merging
+ * Host-side index arithmetic for launching kernels: merging
  * axes that are contiguous for every operand (fewer axes = less index math
  * per element), and grids folded past the 65535-workgroup limit.
  */
-import { type Shape, stridesOf } from '../../../tensor/shapes.js';
+import type { Shape } from '../../../tensor/shapes.js';
 import type { GpuBuf, GpuRuntime } from '../runtime.js';
 import type { GpuDType } from '../wgsl/common.js';
 
 /** A kernel operand: its buffer, shape and dtype. */
 export interface Arg { buf: GpuBuf; shape: Shape; dtype: GpuDType }
 
-/** Strides of `inShape` read as if broadcast to `outShape` (0 on stretched axes). */
-export function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
-  const st = stridesOf(inShape);
-  const off = outShape.length - inShape.length;
-  return outShape.map((d, i) => (i < off || inShape[i - off] === 1 ? 0 : st[i - off]));
-}
 
 /**
  * Drop size-1 axes and merge neighbours that every stride list walks

@@ -5,7 +5,8 @@
 import { sizeOf } from '../../../tensor/shapes.js';
 import type { GpuRuntime } from '../runtime.js';
 import { MATMUL_KERNELS, MAX_BATCH_RANK, type MatmulKernel } from '../wgsl/matmul/index.js';
-import { type Arg, broadcastStrides, coalesce, pow2Between } from './layout.js';
+import { broadcastStrides } from '../../../tensor/shapes.js';
+import { type Arg, coalesce, pow2Between } from './layout.js';
 
 /** Which matmul kernel the backend runs: a file of the progression, or 'auto' (see `pickMatmul`). */
 export type MatmulChoice = 'auto' | '01_naive' | '02_tiled' | '03_register' | '04_vec4' | '05_wgtile';

@@ -2,7 +2,8 @@
 import { type Shape, sizeOf, stridesOf } from '../../../tensor/shapes.js';
 import type { GpuRuntime } from '../runtime.js';
 import { copyWgsl } from '../wgsl/copy.js';
-import { type Arg, broadcastStrides, coalesce, perElement } from './layout.js';
+import { broadcastStrides } from '../../../tensor/shapes.js';
+import { type Arg, coalesce, perElement } from './layout.js';
 
 
 /** out[c] = src[base + Σ (c_d − lo_d)·stride_d], or 0 outside [lo, hi). */

@@ -10,10 +10,10 @@
  * fixed per-channel affine map, as with the paper's code in eval mode.
  */
 import {
-  type Tensor, add, crossEntropy, div, globalAvgPool, linear, mean, mul, relu, reshape, sqrt, square, stopGradient, sub, conv2d,
+  type Tensor, add, div, globalAvgPool, linear, mean, mul, relu, reshape, sqrt, square, stopGradient, sub, conv2d,
 } from '../tensor/index.js';
 import { Init, linearParams } from './init.js';
-import { type Batch, type BlockSpec, type Model, type Params, type Preset } from './model.js';
+import { type Batch, type BlockSpec, type Model, type Params, type Preset, classifier } from './model.js';
 
 export interface CnnConfig {
   /** Stride of the 3×3 stem: 2 halves the 28×28 digit at once (ResNet's own stem downsamples by 4). */
@@ -84,12 +84,11 @@ export function createCnn(config: CnnConfig, seed: number, init = new Init(seed)
     });
     return linear(globalAvgPool(x), p['fc.weight'], p['fc.bias']); // (N, classes)
   };
-  return {
+  return classifier({
     name: 'cnn',
     config,
     params,
     logits,
-    loss: (p, b, mode) => crossEntropy(logits(p, b, mode), b.y),
     blocks: () => [...convs, { name: 'fc', param: 'fc.weight' }],
-  };
+  });
 }

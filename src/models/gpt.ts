@@ -4,10 +4,10 @@
  * Shapes: B batch, T context, C width, V vocabulary.
  */
 import {
-  type Tensor, add, crossEntropy, gather, keep as keepTensor, layerNorm, linear, reshape, slice, tensor,
+  type Tensor, add, gather, keep as keepTensor, layerNorm, linear, reshape, slice, tensor,
 } from '../tensor/index.js';
 import { Init } from './init.js';
-import { type Batch, type Model, type Params, type Preset } from './model.js';
+import { type Batch, type Model, type Params, type Preset, classifier } from './model.js';
 import { type BlockConfig, block, blockParams, blockSpecs } from './transformer.js';
 
 export interface GptConfig extends BlockConfig {
@@ -52,16 +52,15 @@ export function createGpt(config: GptConfig, seed: number, init = new Init(seed)
     x = layerNorm(x, p['ln_f.weight'], p['ln_f.bias']);
     return reshape(linear(x, p['lm_head.weight']), [B * T, config.vocab]); // (B·T, V)
   };
-  return {
+  return classifier({
     name: 'gpt',
     config,
     params,
     logits,
-    loss: (p, b) => crossEntropy(logits(p, b), reshape(b.y, [-1])),
     blocks: () => [
       { name: 'wte', param: 'wte.weight' },
       ...Array.from({ length: config.depth }, (_, i) => blockSpecs(`blocks.${i}`, config)).flat(),
       { name: 'lm_head', param: 'lm_head.weight' },
     ],
-  };
+  });
 }

@@ -1,7 +1,7 @@
 /** A multilayer perceptron on flattened MNIST digits. */
-import { type Tensor, crossEntropy, linear, relu, tanh } from '../tensor/index.js';
+import { type Tensor, linear, relu, tanh } from '../tensor/index.js';
 import { Init, linearParams } from './init.js';
-import { type Batch, type Model, type Params, type Preset } from './model.js';
+import { type Batch, type Model, type Params, type Preset, classifier } from './model.js';
 
 export interface MlpConfig {
   /** Layer widths from input to classes, e.g. [784, 256, 256, 10]. */
@@ -30,12 +30,11 @@ export function createMlp(config: MlpConfig, seed: number, init = new Init(seed)
     }
     return h; // (N, 10)
   };
-  return {
+  return classifier({
     name: 'mlp',
     config,
     params,
     logits,
-    loss: (p, b) => crossEntropy(logits(p, b), b.y),
     blocks: () => Array.from({ length: layers }, (_, i) => ({ name: `layers.${i}.weight`, param: `layers.${i}.weight` })),
-  };
+  });
 }

@@ -3,7 +3,7 @@
  * tensors with PyTorch-style names (`blocks.0.attn.qkv.weight`), Linear
  * weights shaped (out, in); the Hessian analysis works per named block.
  */
-import type { Tensor } from '../tensor/index.js';
+import { type Tensor, crossEntropy, reshape } from '../tensor/index.js';
 
 /** A batch: inputs and targets. MNIST: x (N, 784) float, y (N,) int32; text: x, y (B, T) int32. */
 export interface Batch {
@@ -34,3 +34,12 @@ export const PRESETS: readonly Preset[] = ['tiny', 'small', 'paper'];
 
 /** Count parameters. */
 export const paramCount = (p: Params): number => Object.values(p).reduce((a, t) => a + t.size, 0);
+
+/**
+ * Every model in the zoo is a classifier: its loss is the mean cross-entropy
+ * of its logits (N, V) against the int32 targets, flattened (a GPT's (B, T)
+ * next characters line up with its (B·T, V) logits).
+ */
+export function classifier<C>(m: Omit<Model<C>, 'loss'>): Model<C> {
+  return { ...m, loss: (p, b, mode) => crossEntropy(m.logits(p, b, mode), reshape(b.y, [-1])) };
+}

@@ -3,9 +3,9 @@
  * by 2×2 max pooling, then a two-layer classifier. Names follow torchvision's
  * VGG (`features.3.weight`, `classifier.0.weight`).
  */
-import { type Tensor, conv2d, crossEntropy, linear, max, relu, reshape, slice as sliceTensor } from '../tensor/index.js';
+import { type Tensor, conv2d, linear, max, relu, reshape, slice as sliceTensor } from '../tensor/index.js';
 import { Init, linearParams } from './init.js';
-import { type Batch, type BlockSpec, type Model, type Params, type Preset } from './model.js';
+import { type Batch, type BlockSpec, type Model, type Params, type Preset, classifier } from './model.js';
 
 export interface VggConfig {
   /** Channels of each conv layer per stage, e.g. [[8, 8], [16, 16]]. */
@@ -63,12 +63,11 @@ export function createVgg(config: VggConfig, seed: number, init = new Init(seed)
     const h = relu(linear(reshape(x, [n, flat]), p['classifier.0.weight'], p['classifier.0.bias']));
     return linear(h, p['classifier.3.weight'], p['classifier.3.bias']); // (N, classes)
   };
-  return {
+  return classifier({
     name: 'vgg',
     config,
     params,
     logits,
-    loss: (p, b) => crossEntropy(logits(p, b), b.y),
     blocks: () => [...convs, { name: 'classifier.0', param: 'classifier.0.weight' }, { name: 'classifier.3', param: 'classifier.3.weight' }],
-  };
+  });
 }

@@ -4,10 +4,10 @@
  * added, and pre-LayerNorm blocks follow; the head reads the class token.
  */
 import {
-  type Tensor, add, broadcastTo, concat, crossEntropy, layerNorm, linear, reshape, slice, transpose,
+  type Tensor, add, broadcastTo, concat, layerNorm, linear, reshape, slice, transpose,
 } from '../tensor/index.js';
 import { Init, linearParams } from './init.js';
-import { type Batch, type Model, type Params, type Preset } from './model.js';
+import { type Batch, type Model, type Params, type Preset, classifier } from './model.js';
 import { type BlockConfig, block, blockParams, blockSpecs } from './transformer.js';
 
 export interface VitConfig extends BlockConfig {
@@ -51,16 +51,15 @@ export function createVit(config: VitConfig, seed: number, init = new Init(seed)
     const cls = reshape(slice(layerNorm(x, p['norm.weight'], p['norm.bias']), [0, 0, 0], [n, 1, C]), [n, C]);
     return linear(cls, p['head.weight'], p['head.bias']); // (N, classes)
   };
-  return {
+  return classifier({
     name: 'vit',
     config,
     params,
     logits,
-    loss: (p, b) => crossEntropy(logits(p, b), b.y),
     blocks: () => [
       { name: 'patch_embed', param: 'patch_embed.weight' },
       ...Array.from({ length: config.depth }, (_, i) => blockSpecs(`blocks.${i}`, config)).flat(),
       { name: 'head', param: 'head.weight' },
     ],
-  };
+  });
 }

@@ -13,8 +13,9 @@
 import type { Op } from '../tensor/primitives.js';
 import { broadcastTo, sumTo } from '../tensor/ops.js';
 import { sameShape } from '../tensor/shapes.js';
-import { type JvpBox, type TapeBox, type TapeNode, Tensor, release, retain } from '../tensor/tensor.js';
-import { type Trace, bind } from './bind.js';
+import { Tensor, release, retain } from '../tensor/tensor.js';
+import { type Trace, bind } from '../tensor/bind.js';
+import { JvpBox, TapeBox, type TapeNode } from './boxes.js';
 import { rules } from './rules.js';
 
 type AnyJvp = (x: Tensor[], y: Tensor, op: Op) => (dx: (Tensor | null)[]) => Tensor | null;
@@ -26,7 +27,7 @@ export class JvpTrace implements Trace {
   /** A tracer carrying `tangents` (k entries, null = zero); a bare value when all are zero. */
   box(primal: Tensor, tangents: (Tensor | null)[]): Tensor {
     if (tangents.every((t) => t === null)) return primal;
-    return new Tensor(primal.shape, primal.dtype, { kind: 'jvp', level: this.level, primal, tangents });
+    return new Tensor(primal.shape, primal.dtype, new JvpBox(this.level, primal, tangents));
   }
 
   primalOf(x: Tensor): Tensor {
@@ -70,11 +71,11 @@ export class TapeTrace implements Trace {
     const deps = 1n << BigInt(this.leaves++);
     const node: TapeNode = { op: null, inputs: [], out: null, parents: [], index: this.nodes.length, deps };
     this.nodes.push(node);
-    return new Tensor(x.shape, x.dtype, { kind: 'tape', level: this.level, value: x, node });
+    return new Tensor(x.shape, x.dtype, new TapeBox(this.level, x, node));
   }
 
   valueOf(x: Tensor): Tensor {
-    return x.level === this.level ? (x.impl as TapeBox).value : x;
+    return x.level === this.level ? (x.impl as TapeBox).primal : x;
   }
 
   nodeOf(x: Tensor): TapeNode | null {
@@ -93,7 +94,7 @@ export class TapeTrace implements Trace {
     // The tape outlives inner scopes (grad of grad): hold our own references.
     for (const v of values) retain(v);
     retain(y);
-    return new Tensor(y.shape, y.dtype, { kind: 'tape', level: this.level, value: y, node });
+    return new Tensor(y.shape, y.dtype, new TapeBox(this.level, y, node));
   }
 
   /** Cotangents of `leaves` given the cotangent `seed` of `out` (null where out does not depend on a leaf). */

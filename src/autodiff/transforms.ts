@@ -8,8 +8,9 @@
 import { broadcastTo, reshape } from '../tensor/ops.js';
 import { scalar } from '../tensor/create.js';
 import { fmt, sameShape } from '../tensor/shapes.js';
-import { type TapeNode, Tensor, tidy } from '../tensor/tensor.js';
-import { popTrace, pushTrace } from './bind.js';
+import { Tensor, tidy } from '../tensor/tensor.js';
+import { popTrace, pushTrace } from '../tensor/bind.js';
+import { JvpBox, type TapeNode } from './boxes.js';
 import { type CotangentFilter, JvpTrace, TapeTrace } from './traces.js';
 import { type PartialTree, type Tree, flatten, flattenPartial } from './tree.js';
 
@@ -183,7 +184,7 @@ export function hvpMulti<P extends Tree>(
 function supportFilter(leafNodes: (TapeNode | null)[], ts: (Tensor | null)[][], level: number): CotangentFilter {
   const masks = ts.map((tj) => tj.reduce((m, t, i) => (t && leafNodes[i] ? m | leafNodes[i]!.deps : m), 0n));
   return (node, ct) => {
-    if (ct.level !== level || ct.impl.kind !== 'jvp') return ct;
+    if (ct.level !== level || !(ct.impl instanceof JvpBox)) return ct;
     const box = ct.impl;
     let changed = false;
     const kept = box.tangents.map((t, j) => {
@@ -192,7 +193,7 @@ function supportFilter(leafNodes: (TapeNode | null)[], ts: (Tensor | null)[][], 
     });
     if (!changed) return ct;
     if (kept.every((t) => t === null)) return box.primal;
-    return new Tensor(ct.shape, ct.dtype, { ...box, tangents: kept });
+    return new Tensor(ct.shape, ct.dtype, new JvpBox(box.level, box.primal, kept));
   };
 }
 

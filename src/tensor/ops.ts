@@ -4,7 +4,7 @@
  * reshapes); everything here goes through `bind`, so it is differentiable to
  * any order under every transformation.
  */
-import { bind } from '../autodiff/bind.js';
+import { bind } from './bind.js';
 import type { DType } from './dtype.js';
 import { scalar } from './create.js';
 import type { UnaryName, BinaryName } from './primitives.js';

@@ -15,22 +15,25 @@ import type { AnyTypedArray, DType } from './dtype.js';
 import { type Shape, fmt, sizeOf } from './shapes.js';
 
 export interface Concrete { kind: 'concrete'; storage: Storage; backend: Backend; refs: number }
-/** Forward mode: a primal and k tangents (null = known zero), at one trace level. */
-export interface JvpBox { kind: 'jvp'; level: number; primal: Tensor; tangents: (Tensor | null)[] }
-/** Reverse mode: a value and its node on the tape (null for constants). */
-export interface TapeBox { kind: 'tape'; level: number; value: Tensor; node: TapeNode }
-export type Impl = Concrete | JvpBox | TapeBox;
 
-/** One recorded primitive application (or a leaf, when `op` is null). */
-export interface TapeNode {
-  readonly op: import('./primitives.js').Op | null;
-  readonly inputs: Tensor[];
-  readonly out: Tensor | null;
-  readonly parents: (TapeNode | null)[];
-  readonly index: number;
-  /** Bit i set when this value depends on the i-th tracked variable of its tape. */
-  readonly deps: bigint;
+/**
+ * A tracer: the value of a transformation in flight (`jvp`, `grad`, …) at one
+ * trace level. The core needs only its level, the value one level down, and
+ * the tensors it holds (for lifetime); autodiff owns the concrete kinds
+ * (src/autodiff/boxes.ts).
+ */
+export interface Tracer {
+  readonly kind: 'tracer';
+  /** Trace level of the transformation that owns this tracer (see bind.ts). */
+  readonly level: number;
+  /** The value one level down. */
+  readonly primal: Tensor;
+  /** Short name for messages, e.g. 'jvp' or 'tape'. */
+  readonly label: string;
+  /** Calls `f` on every tensor this tracer holds (its primal included). */
+  forEachHeld(f: (t: Tensor) => void): void;
 }
+export type Impl = Concrete | Tracer;
 
 let liveTensors = 0;
 const scopes: Set<Tensor>[] = [];
@@ -65,7 +68,7 @@ export class Tensor {
   /** The concrete tensor under all tracers (its primal value). */
   concrete(): Tensor {
     let t: Tensor = this;
-    while (t.impl.kind !== 'concrete') t = t.impl.kind === 'jvp' ? t.impl.primal : t.impl.value;
+    while (t.impl.kind !== 'concrete') t = t.impl.primal;
     return t;
   }
 
@@ -107,7 +110,7 @@ export class Tensor {
   }
 
   toString(): string {
-    return `Tensor${fmt(this.shape)} ${this.dtype}${this.impl.kind === 'concrete' ? '' : ` (${this.impl.kind} tracer)`}`;
+    return `Tensor${fmt(this.shape)} ${this.dtype}${this.impl.kind === 'concrete' ? '' : ` (${this.impl.label} tracer)`}`;
   }
 }
 
@@ -140,13 +143,8 @@ export function release(t: Tensor): void {
 /** Call `f` on each concrete tensor reachable from `t` through tracers. */
 export function forEachConcrete(t: Tensor, f: (c: Tensor) => void): void {
   const impl = t.impl;
-  if (impl.kind === 'concrete') { f(t); return; }
-  if (impl.kind === 'jvp') {
-    forEachConcrete(impl.primal, f);
-    for (const tt of impl.tangents) if (tt) forEachConcrete(tt, f);
-  } else {
-    forEachConcrete(impl.value, f);
-  }
+  if (impl.kind === 'concrete') f(t);
+  else impl.forEachHeld((h) => forEachConcrete(h, f));
 }
 
 /** Remove the concrete tensors under `t` from whichever open scope owns them. */

@@ -7,9 +7,9 @@
  * transformations — `jvp` of `grad`, `grad` of `grad` — from confusing each
  * other's tracers.
  */
-import type { Op } from '../tensor/primitives.js';
-import { outputSpec, fmt } from '../tensor/shapes.js';
-import { type Concrete, Tensor, liveImpl } from '../tensor/tensor.js';
+import type { Op } from './primitives.js';
+import { outputSpec, fmt } from './shapes.js';
+import { type Concrete, Tensor, liveImpl } from './tensor.js';
 
 export interface Trace {
   readonly level: number;

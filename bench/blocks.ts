@@ -4,7 +4,7 @@
  */
 import { type BlockSpec, blockDim, blockHvps } from '../src/analysis/blockwise.js';
 import * as hg from '../src/index.js';
-import { makeRng } from '../src/analysis/rng.js';
+import { makeRng } from '../src/util/rng.js';
 import { createVit, vitPresets } from '../src/models/vit.js';
 import { median, timeItAsync } from './timing.js';
 

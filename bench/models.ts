@@ -5,7 +5,7 @@
  * gradient/forward measured in the same run.
  */
 import * as hg from '../src/index.js';
-import { makeRng } from '../src/analysis/rng.js';
+import { makeRng } from '../src/util/rng.js';
 import { createGpt } from '../src/models/gpt.js';
 import { createMlp } from '../src/models/mlp.js';
 import { type Batch, type Model, paramCount } from '../src/models/model.js';

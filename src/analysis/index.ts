@@ -1,5 +1,4 @@
 /** Public API of the Hessian spectrum toolkit: everything takes a matvec and a dimension. */
-export { makeRng, deriveSeed, gaussianVector, rademacherVector, type Rng } from './rng.js';
 export {
   lanczos,
   checkSymmetric,

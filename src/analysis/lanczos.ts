@@ -8,7 +8,7 @@
  *
  * Nothing here knows about networks: an operator is a matvec and a dimension.
  */
-import { makeRng, gaussianVector, type Rng } from './rng.js';
+import { makeRng, gaussianVector, type Rng } from '../util/rng.js';
 import { axpy, dot, norm, projectOut, scale } from './vec.js';
 
 /**

@@ -12,7 +12,7 @@
  * can be stopped after any probe and resumed (`resumeFrom`) with identical output.
  */
 import { checkSymmetric, lanczos, type MatVec, type Reorth } from './lanczos.js';
-import { deriveSeed, gaussianVector, makeRng, rademacherVector } from './rng.js';
+import { deriveSeed, gaussianVector, makeRng, rademacherVector } from '../util/rng.js';
 import { tridiagEig } from './tridiag.js';
 
 /** Distribution of probe vectors. Both are isotropic; Gaussian, normalized, is uniform on the sphere (the paper's choice). */

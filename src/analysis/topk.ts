@@ -5,7 +5,7 @@
  * exact orthogonality and an exact (float64) operator, which a float32 HVP is not.
  */
 import { applyChecked, lanczos, type MatVec } from './lanczos.js';
-import { makeRng } from './rng.js';
+import { makeRng } from '../util/rng.js';
 import { tridiagEig } from './tridiag.js';
 import { axpy, norm } from './vec.js';
 

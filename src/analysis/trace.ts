@@ -9,7 +9,7 @@
  * norm (hence the variance) is far smaller.
  */
 import { applyChecked, type MatVec } from './lanczos.js';
-import { deriveSeed } from './rng.js';
+import { deriveSeed } from '../util/rng.js';
 import { probeVector, type ProbeKind } from './slq.js';
 import { dot, norm, projectOut, scale } from './vec.js';
 

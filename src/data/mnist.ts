@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { existsSync, statSync } from 'node:fs';
 import * as hg from '../index.js';
 import { findIdxPair, readIdx } from './idx.js';
-import { permutation, subSeed } from './rng.js';
+import { permutation, subSeed } from '../util/rng.js';
 
 export interface Mnist {
   /** (N, rows·cols) pixels in [0, 1], row-major. */

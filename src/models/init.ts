@@ -1,5 +1,5 @@
 /** Seeded parameter initialization, following PyTorch's defaults where the paper's models use them. */
-import { makeRng, type Rng } from '../analysis/rng.js';
+import { makeRng, type Rng } from '../util/rng.js';
 import { type DType, type Tensor, fromArray } from '../tensor/index.js';
 
 export class Init {

@@ -15,7 +15,7 @@
  * h ~ N(0, I) and the start w₀ ~ N(0, I) are seeded too.
  */
 import * as hg from '../index.js';
-import { makeRng, subSeed, type Rng } from '../data/rng.js';
+import { makeRng, subSeed, type Rng } from '../util/rng.js';
 import { type HostMethod, type HostProblem, type HostTrial, hostAdam, hostGd, tuneLr } from '../optim/host.js';
 import type { BlockSpec } from './model.js';
 

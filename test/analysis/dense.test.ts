@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { denseEig, denseFromMatVec, matVecFromDense } from '../../src/analysis/dense.js';
 import { symEig } from '../../src/analysis/tridiag.js';
-import { makeRng } from '../../src/analysis/rng.js';
+import { makeRng } from '../../src/util/rng.js';
 import { randomSymmetric } from './helpers.js';
 
 describe('dense', () => {

@@ -1,5 +1,5 @@
 /** Test fixtures: small operators with known spectra. */
-import { makeRng, type Rng } from '../../src/analysis/rng.js';
+import { makeRng, type Rng } from '../../src/util/rng.js';
 import { symEig } from '../../src/analysis/tridiag.js';
 import type { MatVec } from '../../src/analysis/lanczos.js';
 import type { SlqResult } from '../../src/analysis/slq.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSymmetric, lanczos, type MatVec } from '../../src/analysis/lanczos.js';
-import { makeRng } from '../../src/analysis/rng.js';
+import { makeRng } from '../../src/util/rng.js';
 import { symEig, tridiagEig } from '../../src/analysis/tridiag.js';
 import { matVecFromDense } from '../../src/analysis/dense.js';
 import { diagonal, randomSymmetric } from './helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lanczos } from '../../src/analysis/lanczos.js';
-import { makeRng } from '../../src/analysis/rng.js';
+import { makeRng } from '../../src/util/rng.js';
 import { tridiagEig } from '../../src/analysis/tridiag.js';
 import { probeSeed, probeVector, slq, slqBlocks, type SlqProbe } from '../../src/analysis/slq.js';
 import { matVecFromDense } from '../../src/analysis/dense.js';

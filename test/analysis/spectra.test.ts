@@ -26,7 +26,7 @@ import { eigenvalueMeasure, slqMeasure, type SpectralMeasure } from '../../src/a
 import { w1Distance, w1ToCdf } from '../../src/analysis/distances.js';
 import { symEig } from '../../src/analysis/tridiag.js';
 import { matVecFromDense } from '../../src/analysis/dense.js';
-import { makeRng } from '../../src/analysis/rng.js';
+import { makeRng } from '../../src/util/rng.js';
 import { diagonal } from './helpers.js';
 
 /** A posteriori bound on W1(Gauss rule, μ_v) from the CMS inequalities, for a spectrum inside [lo, hi]. */

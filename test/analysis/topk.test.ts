@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { topEigs } from '../../src/analysis/topk.js';
 import { matVecFromDense } from '../../src/analysis/dense.js';
 import { symEig } from '../../src/analysis/tridiag.js';
-import { makeRng } from '../../src/analysis/rng.js';
+import { makeRng } from '../../src/util/rng.js';
 import { diagonal, withSpectrum } from './helpers.js';
 
 describe('topEigs', () => {

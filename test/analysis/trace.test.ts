@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hutchinson, hutchPlusPlus } from '../../src/analysis/trace.js';
 import { matVecFromDense } from '../../src/analysis/dense.js';
-import { makeRng } from '../../src/analysis/rng.js';
+import { makeRng } from '../../src/util/rng.js';
 import { randomSymmetric, withSpectrum } from './helpers.js';
 
 const n = 50;

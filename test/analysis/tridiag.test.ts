@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { symEig, tridiagEig } from '../../src/analysis/tridiag.js';
-import { makeRng } from '../../src/analysis/rng.js';
+import { makeRng } from '../../src/util/rng.js';
 import { randomSymmetric, withSpectrum } from './helpers.js';
 
 function denseTridiag(alpha: number[], beta: number[]): Float64Array {

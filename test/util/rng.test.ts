@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveSeed, gaussianVector, makeRng, rademacherVector } from '../../src/analysis/rng.js';
+import { deriveSeed, gaussianVector, makeRng, rademacherVector } from '../../src/util/rng.js';
 
 describe('rng', () => {
   it('is deterministic per seed, and different seeds give different streams', () => {

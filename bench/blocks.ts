@@ -2,7 +2,7 @@
  * The cost of blockwise Hessian-vector products: all blocks of a model in one
  * k-tangent sweep (what the spectra use) against one plain HVP per block.
  */
-import { type BlockSpec, blockDim, blockHvps } from '../src/analysis/blockwise.js';
+import { type BlockSpec, blockDim, blockHvps } from '../src/hessian/index.js';
 import * as hg from '../src/index.js';
 import { makeRng } from '../src/util/rng.js';
 import { createVit, vitPresets } from '../src/models/vit.js';

@@ -9,7 +9,7 @@
  * [0, √ln 2] (see src/analysis/distances.ts). W1⁰ (mean Wasserstein-1 over
  * pairs) is reported beside it.
  */
-import { type BlockSpec, blockDim, blockSpectra, fullSpectrum } from '../analysis/blockwise.js';
+import { type BlockSpec, blockDim, blockSpectra, fullSpectrum } from '../hessian/index.js';
 import { blockDensities, density, heterogeneityScore, pairwiseMatrix, type PairwiseMatrix, type SlqResult } from '../analysis/index.js';
 import { paramCount } from '../models/model.js';
 import type { Tensor } from '../tensor/index.js';

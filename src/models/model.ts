@@ -13,8 +13,8 @@ export interface Batch {
 
 export type Params = Record<string, Tensor>;
 
-export type { BlockSpec } from '../analysis/blockwise.js';
-import type { BlockSpec } from '../analysis/blockwise.js';
+export type { BlockSpec } from '../hessian/index.js';
+import type { BlockSpec } from '../hessian/index.js';
 
 export interface Model<C = unknown> {
   readonly name: string;

@@ -1,7 +1,7 @@
 /** Blockwise spectra of a real (small) network against exact block eigenvalues. */
 import { describe, expect, it } from 'vitest';
 import * as hg from '../../src/index.js';
-import { type BlockSpec, blockHvps, blockSpectra, blockDim } from '../../src/analysis/blockwise.js';
+import { type BlockSpec, blockHvps, blockSpectra, blockDim } from '../../src/hessian/index.js';
 import { density, symEig } from '../../src/analysis/index.js';
 import type { SlqResult } from '../../src/analysis/slq.js';
 import { createMlp } from '../../src/models/mlp.js';

@@ -1,0 +1,3 @@
+/** The bridge between autodiff and the spectrum toolkit: block specs, block HVPs, blockwise and full spectra. */
+export { type BlockSpec, type LossFn, blockDim, blockHvps } from './blocks.js';
+export { blockSpectra, fullSpectrum, type BlockSpectraOptions } from './spectra.js';

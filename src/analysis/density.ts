@@ -1,12 +1,14 @@
 /**
- * Gaussian-broadened spectral density from SLQ, on a uniform grid.
+ * Gaussian-broadened spectral density of a spectral measure, on a uniform grid.
  *
  * Conventions (all of them, since plots and distances depend on each):
- * - φ(t) = (1/n_v) Σ_probes Σ_i τ_i N(t; θ_i, σ²): every probe's weights sum to 1, so
- *   each probe carries equal mass and blocks of different sizes are comparable.
- * - Axis normalization (`normalize`) is applied first: with { kthLargest: k } every node
- *   is divided by the k-th largest node averaged over probes (the paper's figures use
- *   k = 10). σ², padding and `range` are then in normalized units.
+ * - φ(t) = Σ_a w_a N(t; x_a, σ²) over the measure's atoms. For SLQ (`slqMeasure`) that is
+ *   (1/n_v) Σ_probes Σ_i τ_i N(t; θ_i, σ²): every probe's weights sum to 1, so each probe
+ *   carries equal mass and blocks of different sizes are comparable; exact eigenvalues
+ *   (`eigenvalueMeasure`) weigh 1/n each.
+ * - Axis normalization happens when the measure is made (`slqMeasure(r, { kthLargest: k })`
+ *   divides every node by the k-th largest node averaged over probes); σ², padding and
+ *   `range` are in the measure's units.
  * - σ² ('absolute', default): the paper's 1e-5, used as is. 'relative': σ² · span²,
  *   span = max node − min node over all probes (falls back to absolute when span = 0),
  *   so the smoothing is the same fraction of the range whatever the eigenvalue scale.
@@ -18,8 +20,7 @@
  * - Values are pointwise densities, rescaled so the trapezoid integral over the grid is
  *   exactly 1 (this absorbs the mass of tails outside the grid).
  */
-import { axisScale, type Normalize } from './measure.js';
-import type { SlqResult } from './slq.js';
+import type { SpectralMeasure } from './measure.js';
 
 /** Options of {@link density} and {@link blockDensities}. */
 export interface DensityOptions {
@@ -33,8 +34,6 @@ export interface DensityOptions {
   padding?: number;
   /** Explicit grid interval [lo, hi]; overrides padding. */
   range?: [number, number];
-  /** Eigenvalue-axis normalization. Default 'none'. */
-  normalize?: Normalize;
 }
 
 /** A density on a uniform grid; trapezoid integral 1. */
@@ -43,7 +42,7 @@ export interface Density {
   values: number[];
   /** σ² actually used, in (normalized) axis units. */
   sigma2: number;
-  /** Divisor applied to the eigenvalue axis (1 without normalization). */
+  /** Divisor the measure applied to the eigenvalue axis (1 without normalization). */
   scale: number;
   /** Grid spacing. */
   step: number;
@@ -62,65 +61,55 @@ interface Prepared {
   pad: number;
 }
 
-function prepare(result: SlqResult, opts: DensityOptions): Prepared {
-  const where = result.label === undefined ? '' : ` [${result.label}]`;
-  if (result.probes.length === 0) throw new Error(`density${where}: SLQ result has no probes`);
-  const scale = axisScale(result, opts.normalize ?? 'none');
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const p of result.probes) {
-    for (const x of p.nodes) {
-      lo = Math.min(lo, x / scale);
-      hi = Math.max(hi, x / scale);
-    }
-  }
+const where = (m: SpectralMeasure): string => (m.label === undefined ? '' : ` [${m.label}]`);
+
+function prepare(m: SpectralMeasure, opts: DensityOptions): Prepared {
+  if (m.points.length === 0) throw new Error(`density${where(m)}: the spectral measure has no atoms`);
+  const lo = m.points[0];
+  const hi = m.points[m.points.length - 1];
   const sigma2 = opts.sigma2 ?? 1e-5;
-  if (!(sigma2 > 0)) throw new Error(`density${where}: sigma2 must be > 0, got ${sigma2}`);
+  if (!(sigma2 > 0)) throw new Error(`density${where(m)}: sigma2 must be > 0, got ${sigma2}`);
   const span = hi - lo;
   const relative = (opts.sigmaMode ?? 'absolute') === 'relative' && span > 0;
   const sigma = Math.sqrt(relative ? sigma2 * span * span : sigma2);
   const pad = opts.padding ?? 0.01 * span + 7 * sigma;
-  if (!(pad >= 0)) throw new Error(`density${where}: padding must be ≥ 0, got ${pad}`);
-  return { scale, sigma, lo, hi, pad };
+  if (!(pad >= 0)) throw new Error(`density${where(m)}: padding must be ≥ 0, got ${pad}`);
+  return { scale: m.scale ?? 1, sigma, lo, hi, pad };
 }
 
 function autoGrid(span: number, sigma: number): number {
   return Math.max(DEFAULT_GRID, Math.min(MAX_AUTO_GRID, Math.ceil((2 * span) / sigma) + 1));
 }
 
-function evaluate(result: SlqResult, prep: Prepared, lo: number, hi: number, points: number): Density {
-  const where = result.label === undefined ? '' : ` [${result.label}]`;
-  if (!Number.isInteger(points) || points < 2) throw new Error(`density${where}: gridPoints must be an integer ≥ 2, got ${points}`);
-  if (!(hi > lo)) throw new Error(`density${where}: empty grid range [${lo}, ${hi}]`);
+function evaluate(m: SpectralMeasure, prep: Prepared, lo: number, hi: number, points: number): Density {
+  if (!Number.isInteger(points) || points < 2) throw new Error(`density${where(m)}: gridPoints must be an integer ≥ 2, got ${points}`);
+  if (!(hi > lo)) throw new Error(`density${where(m)}: empty grid range [${lo}, ${hi}]`);
   const h = (hi - lo) / (points - 1);
   const grid = Array.from({ length: points }, (_, i) => lo + i * h);
   const values = new Array<number>(points).fill(0);
   const { sigma, scale } = prep;
-  const norm = 1 / (sigma * Math.sqrt(2 * Math.PI) * result.probes.length);
-  for (const p of result.probes) {
-    p.nodes.forEach((node, k) => {
-      const theta = node / scale;
-      const w = p.weights[k] * norm;
-      const first = Math.max(0, Math.ceil((theta - CUTOFF_SIGMAS * sigma - lo) / h));
-      const last = Math.min(points - 1, Math.floor((theta + CUTOFF_SIGMAS * sigma - lo) / h));
-      for (let g = first; g <= last; g++) {
-        const z = (grid[g] - theta) / sigma;
-        values[g] += w * Math.exp(-0.5 * z * z);
-      }
-    });
-  }
+  const norm = 1 / (sigma * Math.sqrt(2 * Math.PI));
+  m.points.forEach((theta, k) => {
+    const w = m.weights[k] * norm;
+    const first = Math.max(0, Math.ceil((theta - CUTOFF_SIGMAS * sigma - lo) / h));
+    const last = Math.min(points - 1, Math.floor((theta + CUTOFF_SIGMAS * sigma - lo) / h));
+    for (let g = first; g <= last; g++) {
+      const z = (grid[g] - theta) / sigma;
+      values[g] += w * Math.exp(-0.5 * z * z);
+    }
+  });
   let integral = 0;
   for (let g = 0; g < points; g++) integral += (g === 0 || g === points - 1 ? 0.5 : 1) * values[g] * h;
   if (!(integral > 0)) {
-    throw new Error(`density${where}: no spectral mass on the grid [${lo}, ${hi}] (nodes span [${prep.lo}, ${prep.hi}])`);
+    throw new Error(`density${where(m)}: no spectral mass on the grid [${lo}, ${hi}] (nodes span [${prep.lo}, ${prep.hi}])`);
   }
   for (let g = 0; g < points; g++) values[g] /= integral;
   return { grid, values, sigma2: sigma * sigma, scale, step: h };
 }
 
-/** Densities of `results` on one grid: their union of padded ranges (or `opts.range`), fine enough for the narrowest σ. */
-function onCommonGrid(results: SlqResult[], opts: DensityOptions): Density[] {
-  const preps = results.map((r) => prepare(r, opts));
+/** Densities of `measures` on one grid: their union of padded ranges (or `opts.range`), fine enough for the narrowest σ. */
+function onCommonGrid(measures: SpectralMeasure[], opts: DensityOptions): Density[] {
+  const preps = measures.map((m) => prepare(m, opts));
   let lo = Infinity;
   let hi = -Infinity;
   let sigmaMin = Infinity;
@@ -131,23 +120,23 @@ function onCommonGrid(results: SlqResult[], opts: DensityOptions): Density[] {
   }
   if (opts.range !== undefined) [lo, hi] = opts.range;
   const points = opts.gridPoints ?? autoGrid(hi - lo, sigmaMin);
-  return results.map((r, i) => evaluate(r, preps[i], lo, hi, points));
+  return measures.map((m, i) => evaluate(m, preps[i], lo, hi, points));
 }
 
-/** Gaussian-broadened density of one SLQ result (conventions in the file header). */
-export function density(result: SlqResult, opts: DensityOptions = {}): Density {
-  return onCommonGrid([result], opts)[0];
+/** Gaussian-broadened density of one spectral measure (conventions in the file header). */
+export function density(measure: SpectralMeasure, opts: DensityOptions = {}): Density {
+  return onCommonGrid([measure], opts)[0];
 }
 
 /**
- * Densities of several SLQ results (e.g. one per parameter block) on one common grid,
- * as distances between densities require. Each result keeps its own normalization
- * scale and (in 'relative' mode) its own σ; the grid covers every result's padded
- * range, and the automatic point count resolves the narrowest σ.
+ * Densities of several spectral measures (e.g. one per parameter block) on one common
+ * grid, as distances between densities require. Each keeps its own axis scale and (in
+ * 'relative' mode) its own σ; the grid covers every measure's padded range, and the
+ * automatic point count resolves the narrowest σ.
  */
-export function blockDensities(results: Record<string, SlqResult>, opts: DensityOptions = {}): Record<string, Density> {
-  const names = Object.keys(results);
-  if (names.length === 0) throw new Error('blockDensities: no SLQ results given');
-  const dens = onCommonGrid(names.map((name) => results[name]), opts);
+export function blockDensities(measures: Record<string, SpectralMeasure>, opts: DensityOptions = {}): Record<string, Density> {
+  const names = Object.keys(measures);
+  if (names.length === 0) throw new Error('blockDensities: no spectra given (no SLQ results or measures)');
+  const dens = onCommonGrid(names.map((name) => measures[name]), opts);
   return Object.fromEntries(names.map((name, i) => [name, dens[i]]));
 }

@@ -12,8 +12,7 @@
  *   No smoothing or grid is involved.
  */
 import { blockDensities, type Density, type DensityOptions } from './density.js';
-import { slqMeasure, type SpectralMeasure } from './measure.js';
-import type { SlqResult } from './slq.js';
+import type { SpectralMeasure } from './measure.js';
 
 /** Metric of {@link pairwiseMatrix}: 'js' on densities, 'w1' and 'ks' on spectral measures. */
 export type Metric = 'js' | 'w1' | 'ks';
@@ -130,16 +129,16 @@ export function ksToCdf(measure: SpectralMeasure, cdf: (x: number) => number): n
 }
 
 /**
- * All pairwise distances between named SLQ results (e.g. `{ [block]: SlqResult }`, or an
- * array, labelled by index). 'js' builds densities on a common grid with `opts`;
- * 'w1'/'ks' use the atoms with `opts.normalize` only.
+ * All pairwise distances between named spectral measures (e.g. `{ [block]: measure }`, or
+ * an array, labelled by index; `slqMeasures` converts SLQ results). 'js' builds densities
+ * on a common grid with `opts`; 'w1'/'ks' use the atoms as they are.
  */
 export function pairwiseMatrix(
-  spectra: Record<string, SlqResult> | SlqResult[],
+  spectra: Record<string, SpectralMeasure> | SpectralMeasure[],
   metric: Metric = 'js',
   opts: DensityOptions = {},
 ): PairwiseMatrix {
-  const record: Record<string, SlqResult> = Array.isArray(spectra) ? Object.fromEntries(spectra.map((r, i) => [String(i), r])) : spectra;
+  const record: Record<string, SpectralMeasure> = Array.isArray(spectra) ? Object.fromEntries(spectra.map((r, i) => [String(i), r])) : spectra;
   const labels = Object.keys(record);
   if (labels.length === 0) throw new Error('pairwiseMatrix: no spectra given (empty block list)');
   let dist: (a: string, b: string) => number;
@@ -149,9 +148,8 @@ export function pairwiseMatrix(
     const masses = Object.fromEntries(labels.map((l) => [l, trapezoidMasses(dens[l])]));
     dist = (a, b) => jsFromMasses(masses[a], masses[b]);
   } else if (metric === 'w1' || metric === 'ks') {
-    const meas = Object.fromEntries(labels.map((l) => [l, slqMeasure(record[l], opts.normalize ?? 'none')]));
     const f = metric === 'w1' ? w1Distance : ksDistance;
-    dist = (a, b) => f(meas[a], meas[b]);
+    dist = (a, b) => f(record[a], record[b]);
   } else {
     throw new Error(`pairwiseMatrix: unknown metric '${String(metric)}' (expected 'js', 'w1' or 'ks')`);
   }

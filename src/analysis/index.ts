@@ -20,7 +20,7 @@ export {
   type ProbeKind,
   type BlockOperator,
 } from './slq.js';
-export { slqMeasure, eigenvalueMeasure, axisScale, type SpectralMeasure, type Normalize } from './measure.js';
+export { slqMeasure, slqMeasures, eigenvalueMeasure, axisScale, type SpectralMeasure, type Normalize } from './measure.js';
 export { density, blockDensities, type Density, type DensityOptions } from './density.js';
 export {
   jsDistance,

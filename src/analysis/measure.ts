@@ -11,6 +11,10 @@ import type { SlqResult } from './slq.js';
 export interface SpectralMeasure {
   points: number[];
   weights: number[];
+  /** Divisor already applied to the eigenvalue axis (1, or absent, for raw eigenvalues). */
+  scale?: number;
+  /** Name for error messages (e.g. the block). */
+  label?: string;
 }
 
 /**
@@ -21,7 +25,7 @@ export interface SpectralMeasure {
 export type Normalize = 'none' | { kthLargest: number };
 
 /** Sorts atoms and merges equal points. Weights are used as given (callers normalize). */
-function canonical(points: number[], weights: number[]): SpectralMeasure {
+function canonical(points: number[], weights: number[], scale: number, label?: string): SpectralMeasure {
   const order = points.map((_, i) => i).sort((a, b) => points[a] - points[b]);
   const p: number[] = [];
   const w: number[] = [];
@@ -32,7 +36,7 @@ function canonical(points: number[], weights: number[]): SpectralMeasure {
       w.push(weights[i]);
     }
   }
-  return { points: p, weights: w };
+  return { points: p, weights: w, scale, ...(label === undefined ? {} : { label }) };
 }
 
 /** The divisor `normalize` applies to the eigenvalue axis of `result` (1 for 'none'). */
@@ -68,12 +72,17 @@ export function slqMeasure(result: SlqResult, normalize: Normalize = 'none'): Sp
       weights.push(p.weights[i] / result.probes.length);
     });
   }
-  return canonical(points, weights);
+  return canonical(points, weights, s, result.label);
+}
+
+/** {@link slqMeasure} of each named SLQ result (e.g. one per block). */
+export function slqMeasures(results: Record<string, SlqResult>, normalize: Normalize = 'none'): Record<string, SpectralMeasure> {
+  return Object.fromEntries(Object.entries(results).map(([k, r]) => [k, slqMeasure(r, normalize)]));
 }
 
 /** The empirical spectral measure of exact eigenvalues: weight 1/n each. */
-export function eigenvalueMeasure(values: ArrayLike<number>): SpectralMeasure {
+export function eigenvalueMeasure(values: ArrayLike<number>, label?: string): SpectralMeasure {
   const n = values.length;
-  if (n === 0) throw new Error('eigenvalueMeasure: no eigenvalues');
-  return canonical(Array.from(values), new Array<number>(n).fill(1 / n));
+  if (n === 0) throw new Error(`eigenvalueMeasure${label === undefined ? '' : ` [${label}]`}: no eigenvalues`);
+  return canonical(Array.from(values), new Array<number>(n).fill(1 / n), 1, label);
 }

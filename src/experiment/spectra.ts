@@ -10,7 +10,7 @@
  * pairs) is reported beside it.
  */
 import { type BlockSpec, blockDim, blockSpectra, fullSpectrum } from '../hessian/index.js';
-import { blockDensities, density, heterogeneityScore, pairwiseMatrix, type PairwiseMatrix, type SlqResult } from '../analysis/index.js';
+import { blockDensities, density, heterogeneityScore, pairwiseMatrix, slqMeasure, slqMeasures, type PairwiseMatrix, type SlqResult } from '../analysis/index.js';
 import { paramCount } from '../models/model.js';
 import type { Tensor } from '../tensor/index.js';
 import type { SpectraSettings } from './settings.js';
@@ -73,8 +73,9 @@ export async function measureSpectra(
   }
 
   const many = blocks.length >= 2;
-  const js = many ? pairwiseMatrix(slq, 'js', { sigma2: SIGMA2 }) : null;
-  const w1 = many ? pairwiseMatrix(slq, 'w1') : null;
+  const measures = slqMeasures(slq);
+  const js = many ? pairwiseMatrix(measures, 'js', { sigma2: SIGMA2 }) : null;
+  const w1 = many ? pairwiseMatrix(measures, 'w1') : null;
   return {
     settings: { ...s, sigma2: SIGMA2, axis: 'raw', probe: 'gaussian', reorth: 'full' },
     blocks,
@@ -93,9 +94,9 @@ type Curve = { block: string; grid: number[]; values: number[] };
 
 /** Densities for plotting: every block on one common grid, and the full Hessian on its own grid. */
 export function plotDensities(r: SpectraResult): { blocks: Curve[]; full: Curve | null } {
-  const dens = blockDensities(r.slq, { sigma2: SIGMA2, gridPoints: 2000 });
+  const dens = blockDensities(slqMeasures(r.slq), { sigma2: SIGMA2, gridPoints: 2000 });
   const blocks = Object.entries(dens).map(([block, d]) => ({ block, grid: d.grid, values: d.values }));
   if (!r.full) return { blocks, full: null };
-  const f = density(r.full, { sigma2: SIGMA2, gridPoints: 2000 });
+  const f = density(slqMeasure(r.full), { sigma2: SIGMA2, gridPoints: 2000 });
   return { blocks, full: { block: 'full Hessian', grid: f.grid, values: f.values } };
 }

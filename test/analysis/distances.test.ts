@@ -9,7 +9,7 @@ import {
   w1Distance,
   w1ToCdf,
 } from '../../src/analysis/distances.js';
-import { eigenvalueMeasure, slqMeasure } from '../../src/analysis/measure.js';
+import { eigenvalueMeasure, slqMeasure, slqMeasures } from '../../src/analysis/measure.js';
 import { slq } from '../../src/analysis/slq.js';
 import { matVecFromDense } from '../../src/analysis/dense.js';
 import { fakeSlq, withSpectrum } from './helpers.js';
@@ -19,7 +19,7 @@ const bump = (center: number, label?: string) => fakeSlq([[[center - 0.05, cente
 
 describe('Jensen–Shannon distance', () => {
   const spectra = { base: bump(0), near: bump(0.02), mid: bump(0.06), far: bump(3) };
-  const d = blockDensities(spectra, { sigma2: 1e-3 });
+  const d = blockDensities(slqMeasures(spectra), { sigma2: 1e-3 });
 
   it('is 0 on identical spectra, symmetric, and bounded by √ln2 (reached when disjoint)', () => {
     expect(jsDistance(d.base, d.base)).toBe(0);
@@ -39,7 +39,7 @@ describe('Jensen–Shannon distance', () => {
   });
 
   it('refuses densities on different grids', () => {
-    expect(() => jsDistance(density(bump(0)), density(bump(1)))).toThrow(/different grids.*blockDensities/);
+    expect(() => jsDistance(density(slqMeasure(bump(0))), density(slqMeasure(bump(1))))).toThrow(/different grids.*blockDensities/);
   });
 });
 
@@ -82,7 +82,7 @@ describe('pairwise matrices and heterogeneity', () => {
   it('builds a symmetric zero-diagonal matrix for every metric, from a record or an array', () => {
     const spectra = { a: bump(0), b: bump(0.05), c: bump(1) };
     for (const metric of ['js', 'w1', 'ks'] as const) {
-      const pm = pairwiseMatrix(spectra, metric, { sigma2: 1e-3 });
+      const pm = pairwiseMatrix(slqMeasures(spectra), metric, { sigma2: 1e-3 });
       expect(pm.labels).toEqual(['a', 'b', 'c']);
       for (let i = 0; i < 3; i++) {
         expect(pm.matrix[i][i]).toBe(0);
@@ -91,7 +91,7 @@ describe('pairwise matrices and heterogeneity', () => {
       expect(pm.matrix[0][1]).toBeLessThan(pm.matrix[0][2]);
       expect(heterogeneityScore(pm)).toBeCloseTo((pm.matrix[0][1] + pm.matrix[0][2] + pm.matrix[1][2]) / 3, 15);
     }
-    const w1 = pairwiseMatrix([bump(0), bump(2)], 'w1');
+    const w1 = pairwiseMatrix([bump(0), bump(2)].map((r) => slqMeasure(r)), 'w1');
     expect(w1.labels).toEqual(['0', '1']);
     expect(w1.matrix[0][1]).toBeCloseTo(2, 14);
   });
@@ -111,8 +111,8 @@ describe('pairwise matrices and heterogeneity', () => {
     for (const [metric, factor] of [['js', 5], ['w1', 5], ['ks', 2]] as const) {
       // σ = 10 makes case 4's blocks overlap, as their spectra nearly coincide.
       const opts = { sigma2: 100 };
-      const h = heterogeneityScore(pairwiseMatrix(hetero, metric, opts));
-      const g = heterogeneityScore(pairwiseMatrix(homo, metric, opts));
+      const h = heterogeneityScore(pairwiseMatrix(slqMeasures(hetero), metric, opts));
+      const g = heterogeneityScore(pairwiseMatrix(slqMeasures(homo), metric, opts));
       expect(h, metric).toBeGreaterThan(factor * g);
     }
   });
@@ -120,7 +120,7 @@ describe('pairwise matrices and heterogeneity', () => {
   it('gives clear errors for an empty block list, a single block, and an unknown metric', () => {
     expect(() => pairwiseMatrix({}, 'js')).toThrow(/no spectra given \(empty block list\)/);
     expect(() => pairwiseMatrix([], 'w1')).toThrow(/empty block list/);
-    expect(() => heterogeneityScore(pairwiseMatrix({ only: bump(0) }, 'w1'))).toThrow(/at least 2 blocks, got 1/);
-    expect(() => pairwiseMatrix({ a: bump(0) }, 'l2' as 'js')).toThrow(/unknown metric 'l2'/);
+    expect(() => heterogeneityScore(pairwiseMatrix({ only: slqMeasure(bump(0)) }, 'w1'))).toThrow(/at least 2 blocks, got 1/);
+    expect(() => pairwiseMatrix({ a: slqMeasure(bump(0)) }, 'l2' as 'js')).toThrow(/unknown metric 'l2'/);
   });
 });

@@ -2,8 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as hg from '../../src/index.js';
 import { type BlockSpec, blockHvps, blockSpectra, blockDim } from '../../src/hessian/index.js';
-import { density, symEig } from '../../src/analysis/index.js';
-import type { SlqResult } from '../../src/analysis/slq.js';
+import { density, eigenvalueMeasure, slqMeasure, symEig } from '../../src/analysis/index.js';
 import { createMlp } from '../../src/models/mlp.js';
 import { Init } from '../../src/models/init.js';
 import { Rng } from '../helpers/rng.js';
@@ -31,11 +30,6 @@ async function exactBlockEigs(b: BlockSpec): Promise<Float64Array> {
   return symEig(a, d).values;
 }
 
-const asResult = (eigs: Float64Array): SlqResult => ({
-  kind: 'slq', dim: eigs.length, steps: eigs.length, probe: 'gaussian', seed: 0, reorth: 'full',
-  probes: [{ index: 0, seed: 0, nodes: [...eigs], weights: [...eigs].map(() => 1 / eigs.length), steps: eigs.length, breakdown: false }],
-});
-
 function l1(a: { values: number[]; step: number }, b: { values: number[] }): number {
   return a.values.reduce((s, v, i) => s + Math.abs(v - b.values[i]), 0) * a.step;
 }
@@ -49,8 +43,8 @@ describe('blockwise spectra', () => {
       const pad = 0.2 * (hi - lo);
       // σ = 5% of the spectral range: coarse enough that 12 Lanczos nodes resolve it.
       const opts = { range: [lo - pad, hi + pad] as [number, number], sigma2: (0.05 * (hi - lo)) ** 2, gridPoints: 2000 };
-      const est = density(results[b.name], opts);
-      const ref = density(asResult(exact), opts);
+      const est = density(slqMeasure(results[b.name]), opts);
+      const ref = density(eigenvalueMeasure(exact), opts);
       // Each eigenvalue's SLQ weight is an average of 30 probes' (u_kᵀv)²/‖v‖², whose relative
       // standard deviation is about √(2/30) ≈ 0.26; summed over blurred atoms the expected
       // L1 error is below about 0.8·0.26 ≈ 0.2. 0.3 leaves room; a wrong operator gives ~1–2.

@@ -11,6 +11,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PRESETS, type Preset } from '../models/model.js';
 import { MODELS, type ModelName } from '../experiment/task.js';
 import { runExperiment } from '../experiment/main.js';
+import type { ExperimentOptions } from '../experiment/types.js';
 
 const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
 
@@ -57,7 +58,7 @@ try {
   throw e;
 }
 
-const opts = program.opts<{ model: ModelName[]; preset: Preset; backend: (typeof BACKENDS)[number]; seed: number; out: string; resume: boolean; data?: string }>();
+const opts = program.opts<ExperimentOptions>();
 runExperiment(opts).then(
   (code) => process.exit(code),
   (e: unknown) => {

@@ -4,29 +4,18 @@
  * fails is reported and the others go on; what finished is always written.
  */
 import { mkdir } from 'node:fs/promises';
-import type { Preset } from '../models/model.js';
 import { writeJsonAtomic } from '../report/files.js';
+import { createProgress } from '../report/progress.js';
 import { chooseBackend } from './backend.js';
-import { consoleProgress } from './progress.js';
 import { writeReport } from './outputs.js';
-import { type ModelResult, runModel } from './run.js';
+import { runModel } from './run.js';
 import { summaryRows, summaryTable } from './summary.js';
-import type { ModelName } from './task.js';
 import { RESULTS_SCHEMA, versions } from './schema.js';
+import type { ExperimentOptions, ModelResult } from './types.js';
 
-export interface CliOptions {
-  model: ModelName[];
-  preset: Preset;
-  backend: 'auto' | 'webgpu' | 'cpu';
-  seed: number;
-  out: string;
-  resume: boolean;
-  data?: string;
-}
-
-export async function runExperiment(o: CliOptions): Promise<number> {
+export async function runExperiment(o: ExperimentOptions): Promise<number> {
   const t0 = performance.now();
-  const progress = consoleProgress();
+  const progress = createProgress({ stream: process.stderr });
   const backend = await chooseBackend(o.backend, (line) => progress.log(line));
   await mkdir(o.out, { recursive: true });
   const results: ModelResult[] = [];
@@ -40,7 +29,7 @@ export async function runExperiment(o: CliOptions): Promise<number> {
       progress.log(`${name}: FAILED — ${msg}`);
     }
   }
-  progress.done();
+  progress.stop();
   const doc = {
     schema: RESULTS_SCHEMA,
     createdAt: new Date().toISOString(),

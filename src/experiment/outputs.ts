@@ -9,7 +9,7 @@ import {
   blockSpectraSvg, gradNormSvg, heatmapSvg, js0ScatterSvg, lossCurvesSvg, reportHtml, writeTextAtomic,
   type ReportFigure,
 } from '../report/index.js';
-import type { ModelResult, NeuralResult } from './run.js';
+import type { ModelResult, NeuralResult } from './types.js';
 import { plotDensities } from './spectra.js';
 import type { SummaryRow } from './summary.js';
 import { reading } from './reading.js';

@@ -6,47 +6,14 @@
  */
 import path from 'node:path';
 import { type Preset, paramCount } from '../models/model.js';
-import type { CliOptions } from './main.js';
+import type { Progress } from '../report/progress.js';
 import { readJsonIfExists, writeJsonAtomic } from '../report/files.js';
-import { type QuadraticCaseResult, runQuadraticCases } from './quadratic.js';
+import { runQuadraticCases } from './quadratic.js';
 import { settingsFor } from './settings.js';
 import { type SpectraResult, measureSpectra } from './spectra.js';
-import { type ModelName, type NeuralModel, makeTask } from './task.js';
-import { type RunResult, type TrainingResult, summarize, trainOne } from './train.js';
-
-/** What one model's run needs from the command line. */
-export type ModelRunOptions = Pick<CliOptions, 'preset' | 'seed' | 'out' | 'resume' | 'data'>;
-
-export interface NeuralResult {
-  kind: 'neural';
-  model: NeuralModel;
-  preset: Preset;
-  seed: number;
-  config: unknown;
-  params: number;
-  data: string;
-  spectra: SpectraResult;
-  training: TrainingResult;
-  seconds: number;
-}
-
-export interface QuadraticResult {
-  kind: 'quadratic';
-  model: 'quadratic';
-  preset: Preset;
-  seed: number;
-  cases: QuadraticCaseResult[];
-  seconds: number;
-}
-
-export type ModelResult = NeuralResult | QuadraticResult;
-
-/** Progress sink: a phase with a known total, ticks, and log lines. */
-export interface Progress {
-  phase(label: string, total: number, done?: number): void;
-  tick(done: number, detail?: string): void;
-  log(line: string): void;
-}
+import { type ModelName, makeTask } from './task.js';
+import { type RunResult, summarize, trainOne } from './train.js';
+import type { ModelResult, ModelRunOptions } from './types.js';
 
 interface Checkpoint {
   preset: Preset;
@@ -60,9 +27,9 @@ export async function runModel(name: ModelName, o: ModelRunOptions, progress: Pr
   const t0 = performance.now();
   const ckptPath = path.join(o.out, 'checkpoints', `${name}.json`);
   if (name === 'quadratic') {
-    progress.phase('quadratic cases', 4);
-    const cases = runQuadraticCases(o.preset, o.seed, (c) => progress.tick(c - 1, `case ${c}`));
-    progress.tick(4);
+    progress.start('quadratic cases', 4);
+    const cases = runQuadraticCases(o.preset, o.seed, (c) => progress.update(c - 1, `case ${c}`));
+    progress.update(4);
     return { kind: 'quadratic', model: 'quadratic', preset: o.preset, seed: o.seed, cases, seconds: (performance.now() - t0) / 1000 };
   }
   let ck: Checkpoint = { preset: o.preset, seed: o.seed };
@@ -87,7 +54,7 @@ export async function runModel(name: ModelName, o: ModelRunOptions, progress: Pr
     let label = '';
     spectra = await measureSpectra(task, settings.spectra, o.seed, ck.spectra,
       (what, done, total) => {
-        if (what !== label) { label = what; progress.phase(`${name}: ${what}`, total, done); } else progress.tick(done);
+        if (what !== label) { label = what; progress.start(`${name}: ${what}`, total, done); } else progress.update(done);
       },
       async (partial) => { ck.spectra = { ...ck.spectra, ...partial }; await save(); });
     ck.spectraDone = spectra;
@@ -104,8 +71,8 @@ export async function runModel(name: ModelName, o: ModelRunOptions, progress: Pr
   ck.runs ??= [];
   for (const g of grid) {
     if (ck.runs.some((r) => r.optimizer === g.optimizer && r.lr === g.lr)) continue;
-    progress.phase(`${name}: ${g.optimizer} lr ${g.lr}`, settings.train.steps);
-    const r = await trainOne(task, settings.train, g.optimizer, g.lr, (step, loss) => progress.tick(step + 1, `loss ${loss.toFixed(4)}`));
+    progress.start(`${name}: ${g.optimizer} lr ${g.lr}`, settings.train.steps);
+    const r = await trainOne(task, settings.train, g.optimizer, g.lr, (step, loss) => progress.update(step + 1, `loss ${loss.toFixed(4)}`));
     progress.log(r.diverged
       ? `${name}: ${g.optimizer} lr ${g.lr} diverged at step ${r.diverged.step} (loss ${r.diverged.loss})`
       : `${name}: ${g.optimizer} lr ${g.lr}: final loss ${r.finalLoss!.toFixed(4)}, held-out accuracy ${(100 * r.heldOutAccuracy!).toFixed(1)}%`);

@@ -1,6 +1,6 @@
 /** The final summary: one row per model (and per quadratic case), as data and as a printed table. */
 import { markdownTable } from '../report/markdown.js';
-import type { ModelResult } from './run.js';
+import type { ModelResult } from './types.js';
 
 export interface SummaryRow {
   model: string;

@@ -6,7 +6,7 @@
 import { type Optimizer, adam, clipByGlobalNorm, disposeTree, sgd, update, warmupCosine } from '../optim/index.js';
 import { valueAndGrad } from '../autodiff/index.js';
 import { type Tensor, keep, tidy } from '../tensor/index.js';
-import { argmaxAccuracy, copyTensor } from './engine.js';
+import { argmaxAccuracy, copyTensor } from './evaluate.js';
 import type { TrainSettings } from './settings.js';
 import type { Task } from './task.js';
 

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync, statSync } from 'node:fs';
-import * as hg from '../index.js';
+import * as hg from '../tensor/index.js';
 import { findIdxPair, readIdx } from './idx.js';
 import { permutation, subSeed } from '../util/rng.js';
 

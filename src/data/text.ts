@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import * as hg from '../index.js';
+import * as hg from '../tensor/index.js';
 import { makeRng, subSeed } from '../util/rng.js';
 
 /** The whole of Moby Dick: the package's sections (contents, etymology, extracts, chapters, epilogue) joined by blank lines. */

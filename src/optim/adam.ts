@@ -4,7 +4,7 @@
  *   Adam:  g includes the L2 term wd·p, so decay is rescaled by 1/√v̂ like the loss gradient;
  *   AdamW: p ← p − lr·(u + wd·p), decay decoupled from the adaptive scaling (as torch.optim.AdamW).
  */
-import * as hg from '../index.js';
+import * as hg from '../tensor/index.js';
 import { type DecayMask, type Optimizer, type Params, allParams, checkGrads, mapParams, stepScalars, zerosLike } from './types.js';
 
 export interface AdamOptions {

@@ -1,5 +1,5 @@
 /** Gradient clipping by global norm (torch.nn.utils.clip_grad_norm_). */
-import * as hg from '../index.js';
+import * as hg from '../tensor/index.js';
 import type { Params } from './types.js';
 
 /**

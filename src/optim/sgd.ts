@@ -3,7 +3,7 @@
  * `torch.optim.SGD` with dampening 0:
  *   g ← g + wd·p;  b ← μ·b + g;  d = nesterov ? g + μ·b : b;  p ← p − lr·d.
  */
-import * as hg from '../index.js';
+import * as hg from '../tensor/index.js';
 import { type DecayMask, type Optimizer, type Params, allParams, checkGrads, mapParams, stepScalars, zerosLike } from './types.js';
 
 export interface SgdOptions {

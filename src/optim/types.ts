@@ -6,7 +6,7 @@
  * runs in; the caller frees what it no longer needs — {@link update} does the
  * usual thing (free the old parameters, gradients and state).
  */
-import * as hg from '../index.js';
+import * as hg from '../tensor/index.js';
 
 /** Named parameter tensors (like PyTorch's `named_parameters`). */
 export type Params = Record<string, hg.Tensor>;

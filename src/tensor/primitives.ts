@@ -40,5 +40,14 @@ export type OpName = Op['op'];
 /** The parameter record of one primitive, for typed rule tables. */
 export type OpOf<K extends OpName> = Extract<Op, { op: K }>;
 
+/**
+ * The `default` branch of a backend's switch over `op.op`: once every case is
+ * handled, `op` has type `never` there, so a primitive added without a kernel
+ * is a compile error rather than an output buffer nobody wrote.
+ */
+export function noKernel(backend: string, op: never): never {
+  throw new Error(`${backend}: no kernel for primitive '${(op as Op).op}'`);
+}
+
 export const UNARY: readonly UnaryName[] = ['neg', 'exp', 'log', 'sqrt', 'tanh', 'erf'];
 export const BINARY: readonly BinaryName[] = ['add', 'sub', 'mul', 'div', 'greater', 'equal'];

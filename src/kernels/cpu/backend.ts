@@ -5,7 +5,7 @@
 import os from 'node:os';
 import type { Backend, Storage, TensorInfo } from '../../tensor/backend.js';
 import { type AnyTypedArray, type DType, arrayFor, bytesPer, dtypeOf } from '../../tensor/dtype.js';
-import type { Op } from '../../tensor/primitives.js';
+import { type Op, noKernel } from '../../tensor/primitives.js';
 import { type Shape, sizeOf } from '../../tensor/shapes.js';
 import { col2im, im2col } from './conv.js';
 import { binary, unary, where } from './elementwise.js';
@@ -136,6 +136,7 @@ export class CpuBackend implements Backend {
         binary(op.op, x[0], sh[0], x[1], sh[1], out, outShape); break;
       case 'where': where(x[0], sh[0], x[1], sh[1], x[2], sh[2], out, outShape); break;
       case 'sum': case 'max': reduce(op.op, x[0], sh[0], out, outShape); break;
+      case 'reshape': throw new Error('internal: reshape shares its input (see run)');
       case 'transpose': transpose(x[0], sh[0], op.perm, out); break;
       case 'broadcast': broadcastTo(x[0], sh[0], out, outShape); break;
       case 'slice': slice(x[0], sh[0], op.begin, out, outShape); break;
@@ -154,6 +155,7 @@ export class CpuBackend implements Backend {
       }
       case 'softmax': softmax(x[0], lastDim, out); break;
       case 'layernorm': layernorm(x[0], lastDim, op.eps, out); break;
+      default: noKernel('cpu', op);
     }
   }
 }

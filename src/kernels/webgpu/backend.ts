@@ -6,7 +6,7 @@
  */
 import type { Backend, Storage, TensorInfo } from '../../tensor/backend.js';
 import type { AnyTypedArray, DType } from '../../tensor/dtype.js';
-import type { Op } from '../../tensor/primitives.js';
+import { type Op, noKernel } from '../../tensor/primitives.js';
 import { type Shape, sizeOf } from '../../tensor/shapes.js';
 import { binary, cast, unary, where } from './ops/elementwise.js';
 import { col2im, gather, im2col, scatterAdd } from './ops/indexing.js';
@@ -97,6 +97,7 @@ export class WebGpuBackend implements Backend {
       case 'col2im': return col2im(rt, x[0], op, out);
       case 'softmax': return softmax(rt, x[0], out);
       case 'layernorm': return layernorm(rt, x[0], op.eps, out);
+      default: return noKernel('webgpu', op);
     }
   }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import '../../src/index.js'; // the public face sets the default (CPU) backend
 import {
   batchAt, batches, batchTensors, loadMnist, loadMnistIdx, loadMnistPackage, splitHeldOut,
 } from '../../src/data/index.js';

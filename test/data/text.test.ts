@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import '../../src/index.js'; // the public face sets the default (CPU) backend
 import { loadText, makeCorpus, mobyDick, splitTail, windowsAt, windowTensors } from '../../src/data/index.js';
 
 describe('character corpus', () => {

@@ -2,7 +2,7 @@
 // Shapes are M×K×N (C is M×N); Aᵀ/Bᵀ mark a transposed operand. Medians of ≥5 runs,
 // after ≥ 300 ms of warm-up, with the worker pool started beforehand so start-up is not timed.
 import { pathToFileURL } from 'node:url';
-import { gemm, setGemmThreads, shutdownGemmPool, warmGemmPool, type GemmParams } from '../src/kernels/cpu/gemm.js';
+import { gemm, setGemmThreads, shutdownGemmPool, warmGemmPool, type GemmArgs } from '../src/kernels/cpu/gemm.js';
 import { availableParallelism } from 'node:os';
 import { median, timeIt } from './timing.js';
 
@@ -29,7 +29,7 @@ const medianMs = (fn: () => void, runs: number, warmMs: number): number => media
 
 /** Enough repetitions that each timed sample lasts ≥ ~2 ms, so timer resolution does not matter. */
 function timeCase(c: Case): { ms: number; gflops: number } {
-  const p: GemmParams = {
+  const p: GemmArgs = {
     a: randomArray(c.batch * c.m * c.k), b: randomArray(c.batch * c.k * c.n), c: new Float32Array(c.batch * c.m * c.n),
     batch: c.batch, m: c.m, k: c.k, n: c.n, transA: !!c.transA, transB: !!c.transB,
     strideA: c.m * c.k, strideB: c.k * c.n, strideC: c.m * c.n,

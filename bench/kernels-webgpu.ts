@@ -28,7 +28,7 @@ import * as hg from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import type { WebGpuBackend } from '../src/kernels/webgpu/backend.js';
 import { selectBackend } from '../src/kernels/webgpu/device.js';
-import type { MatmulChoice } from '../src/kernels/webgpu/ops/matmul.js';
+import type { MatmulChoice } from '../src/kernels/webgpu/launch/matmul.js';
 import { MATMUL_KERNELS } from '../src/kernels/webgpu/wgsl/matmul/index.js';
 import { median } from './timing.js';
 
@@ -200,7 +200,7 @@ export async function benchWebGpuKernels(opts: BenchOptions = {}): Promise<Kerne
     for (const [r, n] of [[2048, 16], [512, 65], [64, 4096], [16384, 1024], [4096, 4096]]) {
       const x = rand([r, n]);
       await mem('softmax', `(${r}, ${n})`, 8 * r * n, [], () => hg.softmax(x));
-      await mem('layernorm', `(${r}, ${n})`, 8 * r * n, [x], () => hg.normalize(x));
+      await mem('layernorm', `(${r}, ${n})`, 8 * r * n, [x], () => hg.layernorm(x));
     }
     { const [a, b] = [rand([M]), rand([M])]; await mem('add', '(2²⁰,) + (2²⁰,)', 12 * M, [a, b], () => hg.add(a, b)); }
     { const [a, b] = [rand([64 * M]), rand([64 * M])]; await mem('add', '(2²⁶,) + (2²⁶,)', 12 * 64 * M, [a, b], () => hg.add(a, b)); }

@@ -154,7 +154,7 @@ export interface HvpOptions {
    * so a sweep over k blocks costs one primal pass plus, per block, only the
    * tangent work between the loss and that block.
    */
-  ownSupportOnly?: boolean;
+  blockDiagonal?: boolean;
 }
 
 /**
@@ -169,15 +169,15 @@ export function hvpMulti<P extends Tree>(
     const { leaves, unflatten } = flatten(params);
     const ts = vs.map((v) => flattenPartial(params, v));
     const grads = (xs: Tensor[], level: number) => gradLeaves((ys) => f(unflatten(ys)), xs, opts.wrt,
-      opts.ownSupportOnly ? (nodes) => supportFilter(nodes, ts, level) : undefined).grads;
+      opts.blockDiagonal ? (nodes) => supportFilter(nodes, ts, level) : undefined).grads;
     const r = forward(grads, leaves, ts);
     return (r.tangents as Tensor[][]).map((g, j) => unflatten(
-      opts.ownSupportOnly ? g.map((t, i) => (ts[j][i] ? t : zerosLike(t))) : g));
+      opts.blockDiagonal ? g.map((t, i) => (ts[j][i] ? t : zerosLike(t))) : g));
   });
 }
 
 /**
- * The filter behind `ownSupportOnly`: direction j (of the forward trace at
+ * The filter behind `blockDiagonal`: direction j (of the forward trace at
  * `level`) matters at a tape node only if the node depends on a tracked leaf
  * in v_j's support — the union of those leaves' dependency bits.
  */

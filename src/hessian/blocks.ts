@@ -42,7 +42,7 @@ export async function blockHvps(
   const wanted = new Set(requests.map((r) => r.block.param));
   const results = tidy(() => {
     const tangents = requests.map((r) => ({ [r.block.param]: tangentOf(params, r.block, r.v) }));
-    const hvs = hvpMulti(loss, params, tangents, { wrt: names.map((n) => wanted.has(n)), ownSupportOnly: true });
+    const hvs = hvpMulti(loss, params, tangents, { wrt: names.map((n) => wanted.has(n)), blockDiagonal: true });
     return requests.map((r, j) => {
       const h = hvs[j][r.block.param];
       if (!r.block.rows) return h;

@@ -4,7 +4,7 @@
  * Shapes: B batch, T context, C width, V vocabulary.
  */
 import {
-  type Tensor, add, gather, keep as keepTensor, layerNorm, linear, reshape, slice, tensor,
+  type Tensor, add, gather, keep as keepTensor, layerNormAffine, linear, reshape, slice, tensor,
 } from '../tensor/index.js';
 import { Init } from './init.js';
 import { type Batch, type Model, type Params, type Preset, classifier } from './model.js';
@@ -49,7 +49,7 @@ export function createGpt(config: GptConfig, seed: number, init = new Init(seed)
     const pos = slice(p['wpe.weight'], [0, 0], [T, C]); // (T, C)
     let x = add(gather(p['wte.weight'], b.x), pos); // (B, T, C)
     for (let i = 0; i < config.depth; i++) x = block(p, `blocks.${i}`, config, x, mask);
-    x = layerNorm(x, p['ln_f.weight'], p['ln_f.bias']);
+    x = layerNormAffine(x, p['ln_f.weight'], p['ln_f.bias']);
     return reshape(linear(x, p['lm_head.weight']), [B * T, config.vocab]); // (B·T, V)
   };
   return classifier({

@@ -3,7 +3,7 @@
  * tensors with PyTorch-style names (`blocks.0.attn.qkv.weight`), Linear
  * weights shaped (out, in); the Hessian analysis works per named block.
  */
-import { type Tensor, crossEntropy, reshape } from '../tensor/index.js';
+import { type Params, type Tensor, crossEntropy, reshape } from '../tensor/index.js';
 
 /** A batch: inputs and targets. MNIST: x (N, 784) float, y (N,) int32; text: x, y (B, T) int32. */
 export interface Batch {
@@ -11,7 +11,7 @@ export interface Batch {
   y: Tensor;
 }
 
-export type Params = Record<string, Tensor>;
+export type { Params } from '../tensor/index.js';
 
 export type { BlockSpec } from '../hessian/index.js';
 import type { BlockSpec } from '../hessian/index.js';

@@ -4,7 +4,7 @@
  * Shapes: B batch, T tokens, C width, nh heads, hs = C / nh.
  */
 import {
-  type Tensor, add, attention, gelu, layerNorm, linear, mergeHeads, slice, splitHeads,
+  type Tensor, add, attention, gelu, layerNormAffine, linear, mergeHeads, slice, splitHeads,
 } from '../tensor/index.js';
 import { Init, linearParams } from './init.js';
 import type { BlockSpec, Params } from './model.js';
@@ -37,12 +37,12 @@ export function blockParams(init: Init, prefix: string, c: BlockConfig, std?: nu
 export function block(p: Params, prefix: string, c: BlockConfig, x: Tensor, mask?: Tensor): Tensor {
   const [B, T, C] = x.shape;
   const w = (n: string) => p[`${prefix}.${n}`];
-  const h = layerNorm(x, w('norm1.weight'), w('norm1.bias'));
+  const h = layerNormAffine(x, w('norm1.weight'), w('norm1.bias'));
   const qkv = linear(h, w('attn.qkv.weight'), w('attn.qkv.bias')); // (B, T, 3C)
   const [q, k, v] = [0, 1, 2].map((i) => splitHeads(slice(qkv, [0, 0, i * C], [B, T, (i + 1) * C]), c.heads)); // (B, nh, T, hs)
   const y = mergeHeads(attention(q, k, v, mask)); // (B, T, C)
   const x1 = add(x, linear(y, w('attn.proj.weight'), w('attn.proj.bias')));
-  const m = linear(gelu(linear(layerNorm(x1, w('norm2.weight'), w('norm2.bias')), w('mlp.fc1.weight'), w('mlp.fc1.bias'))),
+  const m = linear(gelu(linear(layerNormAffine(x1, w('norm2.weight'), w('norm2.bias')), w('mlp.fc1.weight'), w('mlp.fc1.bias'))),
     w('mlp.fc2.weight'), w('mlp.fc2.bias'));
   return add(x1, m);
 }

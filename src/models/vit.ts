@@ -4,7 +4,7 @@
  * added, and pre-LayerNorm blocks follow; the head reads the class token.
  */
 import {
-  type Tensor, add, broadcastTo, concat, layerNorm, linear, reshape, slice, transpose,
+  type Tensor, add, broadcastTo, concat, layerNormAffine, linear, reshape, slice, transpose,
 } from '../tensor/index.js';
 import { Init, linearParams } from './init.js';
 import { type Batch, type Model, type Params, type Preset, classifier } from './model.js';
@@ -48,7 +48,7 @@ export function createVit(config: VitConfig, seed: number, init = new Init(seed)
     const tokens = linear(patchify(b.x, config.patch), p['patch_embed.weight'], p['patch_embed.bias']); // (N, np, C)
     let x = add(concat([broadcastTo(p.cls_token, [n, 1, C]), tokens], 1), p.pos_embed); // (N, np+1, C)
     for (let i = 0; i < config.depth; i++) x = block(p, `blocks.${i}`, config, x);
-    const cls = reshape(slice(layerNorm(x, p['norm.weight'], p['norm.bias']), [0, 0, 0], [n, 1, C]), [n, C]);
+    const cls = reshape(slice(layerNormAffine(x, p['norm.weight'], p['norm.bias']), [0, 0, 0], [n, 1, C]), [n, C]);
     return linear(cls, p['head.weight'], p['head.bias']); // (N, classes)
   };
   return classifier({

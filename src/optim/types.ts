@@ -8,8 +8,8 @@
  */
 import * as hg from '../tensor/index.js';
 
-/** Named parameter tensors (like PyTorch's `named_parameters`). */
-export type Params = Record<string, hg.Tensor>;
+export type { Params } from '../tensor/index.js';
+import type { Params } from '../tensor/index.js';
 
 export interface StepResult<S> {
   params: Params;

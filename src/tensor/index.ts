@@ -1,5 +1,5 @@
 /** Tensors, primitives, shapes, and creation. */
-export { Tensor, tidy, keep, dispose, liveTensorCount } from './tensor.js';
+export { Tensor, tidy, keep, dispose, liveTensorCount, type Params } from './tensor.js';
 export { tensor, fromArray, full, zeros, ones, scalar, setBackend, getBackend } from './create.js';
 export * from './ops.js';
 export type { Op, OpName, UnaryName, BinaryName } from './primitives.js';

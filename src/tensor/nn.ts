@@ -7,7 +7,7 @@
 import { fromArray as createFrom, getBackend } from './create.js';
 import { fmt } from './shapes.js';
 import {
-  add, div, erf, exp, gather, greater, im2col, log, matmul, max, mean, mul, normalize,
+  add, div, erf, exp, gather, greater, im2col, log, matmul, max, mean, mul, layernorm,
   reshape, softmax, stopGradient, sub, sum, tanh, transpose, where,
 } from './ops.js';
 import { type Tensor, keep as keepTensor } from './tensor.js';
@@ -71,9 +71,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
   return bias ? add(y, bias) : y;
 }
 
-/** LayerNorm over the last axis with scale γ and shift β. */
-export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
-  return add(mul(normalize(x, eps), gamma), beta);
+/** PyTorch's LayerNorm over the last axis: the `layernorm` primitive, then scale γ and shift β. */
+export function layerNormAffine(x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
+  return add(mul(layernorm(x, eps), gamma), beta);
 }
 
 /**

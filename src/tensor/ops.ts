@@ -198,8 +198,8 @@ export function softmax(x: Tensor): Tensor {
   return bind({ op: 'softmax' }, [x]);
 }
 
-/** (x − mean) / √(var + eps) along the last axis (a fused primitive; no scale or shift). */
-export function normalize(x: Tensor, eps = 1e-5): Tensor {
+/** The `layernorm` primitive: (x − mean) / √(var + eps) along the last axis (no scale or shift; see `layerNormAffine`). */
+export function layernorm(x: Tensor, eps = 1e-5): Tensor {
   return bind({ op: 'layernorm', eps }, [x]);
 }
 

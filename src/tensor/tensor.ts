@@ -206,3 +206,6 @@ export function tidy<T>(fn: () => T): T {
 export function liveTensorCount(): number {
   return liveTensors;
 }
+
+/** Named parameter tensors, PyTorch-style names (`blocks.0.attn.qkv.weight`): what models, optimizers and the Hessian tools share. */
+export type Params = Record<string, Tensor>;

@@ -106,11 +106,11 @@ describe('small models', () => {
     const names = ['ln1g', 'ln1b', 'qkv', 'proj', 'ln2g', 'ln2b', 'fc', 'fc2'];
     const block = (ps: hg.Tensor[]) => {
       const p = Object.fromEntries(names.map((n, i) => [n, ps[i]]));
-      const h = hg.layerNorm(x, p.ln1g, p.ln1b);
+      const h = hg.layerNormAffine(x, p.ln1g, p.ln1b);
       const qkv = hg.linear(h, p.qkv); // (B, T, 3C)
       const [q, k, v] = [0, 1, 2].map((i) => hg.splitHeads(hg.slice(qkv, [0, 0, i * C], [B, T, (i + 1) * C]), nh));
       const x1 = hg.add(x, hg.linear(hg.mergeHeads(hg.attention(q, k, v, mask)), p.proj));
-      const m = hg.linear(hg.gelu(hg.linear(hg.layerNorm(x1, p.ln2g, p.ln2b), p.fc)), p.fc2);
+      const m = hg.linear(hg.gelu(hg.linear(hg.layerNormAffine(x1, p.ln2g, p.ln2b), p.fc)), p.fc2);
       return hg.add(x1, m);
     };
     const ps = [

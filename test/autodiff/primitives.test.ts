@@ -54,7 +54,7 @@ const cases: Record<OpName, Case[]> = {
   im2col: [['im2col 3×3 stride 2 pad 1', ([x]) => sq(hg.im2col(x, { kh: 3, kw: 3, stride: 2, pad: 1 })), () => [t([2, 2, 5, 4])]]],
   col2im: [['col2im', ([c]) => sq(hg.col2im(c, { kh: 2, kw: 2, stride: 1, pad: 0, h: 3, w: 3 })), () => [t([1, 4, 8])]]],
   softmax: [['softmax', ([x]) => hg.softmax(x), () => [t([3, 7])]]],
-  layernorm: [['layernorm', ([x]) => hg.normalize(x, 1e-5), () => [t([4, 6])]]],
+  layernorm: [['layernorm', ([x]) => hg.layernorm(x, 1e-5), () => [t([4, 6])]]],
 };
 // cast needs its own function: float64 → float32 loses precision, so check the float64 → float64 identity path
 // plus a float64 → float32 → float64 round trip at a loose tolerance below.

@@ -55,11 +55,11 @@ describe('k tangents in one sweep', () => {
   });
 });
 
-describe('ownSupportOnly: each direction only on its own block', () => {
+describe('blockDiagonal: each direction only on its own block', () => {
   it('gives every block\'s H_bb·v_b in one sweep, equal to separate block HVPs', () => {
     const p = params();
     const vs = [{ w1: rand([6, 4]) }, { b1: rand([6]) }, { w2: rand([3, 6]) }];
-    const multi = hg.hvpMulti(loss, p, vs, { ownSupportOnly: true });
+    const multi = hg.hvpMulti(loss, p, vs, { blockDiagonal: true });
     const keys = ['w1', 'b1', 'w2'] as const;
     keys.forEach((k, j) => {
       const single = hg.hvp(loss, p, vs[j], { wrt: keys.map((q) => q === k) });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
 import {
   PARALLEL_FLOPS, allocFloat, gemm, gemmWorkerTasks, shutdownGemmPool, warmGemmPool,
-  type FloatArray, type GemmParams,
+  type FloatArray, type GemmArgs,
 } from '../../src/kernels/cpu/gemm.js';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -11,7 +11,7 @@ type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
  * The specification: C[b][i,j] = Σ_q op(A)[b][i,q] · op(B)[b][q,j], in float64,
  * with Σ_q |op(A)[i,q] · op(B)[q,j]| beside it to scale the rounding-error bound.
  */
-function reference(p: GemmParams): { c: Float64Array; abs: Float64Array } {
+function reference(p: GemmArgs): { c: Float64Array; abs: Float64Array } {
   const { batch, m, k, n } = p;
   const c = new Float64Array(batch * m * n), abs = new Float64Array(batch * m * n);
   for (let b = 0; b < batch; b++) {
@@ -41,7 +41,7 @@ function random(T: Ctor, len: number): FloatArray {
 
 interface Shape { batch: number; m: number; k: number; n: number; bcastA?: boolean; bcastB?: boolean; padC?: number }
 
-function makeCase(T: Ctor, s: Shape, transA: boolean, transB: boolean): GemmParams {
+function makeCase(T: Ctor, s: Shape, transA: boolean, transB: boolean): GemmArgs {
   const strideA = s.bcastA ? 0 : s.m * s.k, strideB = s.bcastB ? 0 : s.k * s.n;
   const strideC = s.m * s.n + (s.padC ?? 0);
   return {
@@ -56,7 +56,7 @@ function makeCase(T: Ctor, s: Shape, transA: boolean, transB: boolean): GemmPara
  * Error bound: float64 accumulation in any order (k·2⁻⁵³·Σ|ab|), plus one
  * rounding of the output to its type (2⁻²⁴ for float32, 2⁻⁵³ for float64).
  */
-function expectMatches(p: GemmParams): void {
+function expectMatches(p: GemmArgs): void {
   const want = reference(p);
   const out = p.c instanceof Float32Array ? 2 ** -24 : 2 ** -53;
   const mn = p.m * p.n;

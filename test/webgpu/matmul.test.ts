@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as hg from '../../src/index.js';
 import { MATMUL_KERNELS } from '../../src/kernels/webgpu/wgsl/matmul/index.js';
-import { type MatmulChoice, pickMatmul } from '../../src/kernels/webgpu/ops/matmul.js';
+import { type MatmulChoice, pickMatmul } from '../../src/kernels/webgpu/launch/matmul.js';
 import { G, Rng, cpu, expectClose, noGpu, pair, randomData } from './gpu.js';
 
 const rng = new Rng(5);

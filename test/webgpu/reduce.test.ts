@@ -74,16 +74,16 @@ describe.skipIf(noGpu)('webgpu reductions', () => {
 
   it('layernorm on rows of 1, 7, 13, 257, 5000, and with a mean far larger than the spread', async () => {
     for (const n of [1, 7, 13, 257, 5000]) {
-      await compare(`layernorm (5, ${n})`, [[randomData(rng, 5 * n, 'float32', 3), [5, n]]], ([x]) => hg.normalize(x, 1e-5), NORM);
+      await compare(`layernorm (5, ${n})`, [[randomData(rng, 5 * n, 'float32', 3), [5, n]]], ([x]) => hg.layernorm(x, 1e-5), NORM);
     }
     const offset = Float32Array.from({ length: 2 * 64 }, () => 1e4 + rng.normal());
     // Σx² − (Σx)²/n would lose every digit here; shifted Welford keeps them.
-    await compare('layernorm, mean 1e4, std 1', [[offset, [2, 64]]], ([x]) => hg.normalize(x, 1e-5), { rtol: 1e-5, atol: 1e-6 });
+    await compare('layernorm, mean 1e4, std 1', [[offset, [2, 64]]], ([x]) => hg.layernorm(x, 1e-5), { rtol: 1e-5, atol: 1e-6 });
     const wide = Float32Array.from({ length: 3 * 5000 }, () => 1e4 + rng.normal());
-    await compare('layernorm, mean 1e4, rows of 5000 (tree merge)', [[wide, [3, 5000]]], ([x]) => hg.normalize(x, 1e-5), { rtol: 1e-5, atol: 1e-5 });
-    await compare('layernorm eps 0.1', [[randomData(rng, 3 * 7, 'float32', 0.1), [3, 7]]], ([x]) => hg.normalize(x, 0.1), NORM);
+    await compare('layernorm, mean 1e4, rows of 5000 (tree merge)', [[wide, [3, 5000]]], ([x]) => hg.layernorm(x, 1e-5), { rtol: 1e-5, atol: 1e-5 });
+    await compare('layernorm eps 0.1', [[randomData(rng, 3 * 7, 'float32', 0.1), [3, 7]]], ([x]) => hg.layernorm(x, 0.1), NORM);
     const [, g] = pair(new Float32Array(8).fill(2), [2, 4]);
-    expect(Array.from(await hg.normalize(g).data())).toEqual(new Array(8).fill(0));
+    expect(Array.from(await hg.layernorm(g).data())).toEqual(new Array(8).fill(0));
   });
 
   it('row kernels with a GPU\'s tuning: a workgroup per long row (TPR up to 256), 4-value steps and tails', async () => {
@@ -92,12 +92,12 @@ describe.skipIf(noGpu)('webgpu reductions', () => {
     tuning.rowElementsPerInvocation = 8;
     try {
       for (const [r, n] of [[3, 1], [5, 7], [3, 13], [4, 257], [2, 1031], [3, 4096], [2, 5003]]) {
-        await compare(`layernorm (${r}, ${n}), GPU tuning`, [[randomData(rng, r * n, 'float32', 3), [r, n]]], ([x]) => hg.normalize(x, 1e-5), NORM);
+        await compare(`layernorm (${r}, ${n}), GPU tuning`, [[randomData(rng, r * n, 'float32', 3), [r, n]]], ([x]) => hg.layernorm(x, 1e-5), NORM);
         await compare(`softmax (${r}, ${n}), GPU tuning`, [[randomData(rng, r * n, 'float32', 4), [r, n]]], ([x]) => hg.softmax(x), ROWS);
       }
       const wide = Float32Array.from({ length: 2 * 4099 }, () => 1e4 + rng.normal());
       wide[0] = 1e4 + 50; // the shift (first element) an outlier: the block merges must not cancel
-      await compare('layernorm, mean 1e4, outlier first, GPU tuning', [[wide, [2, 4099]]], ([x]) => hg.normalize(x, 1e-5), { rtol: 1e-5, atol: 1e-5 });
+      await compare('layernorm, mean 1e4, outlier first, GPU tuning', [[wide, [2, 4099]]], ([x]) => hg.layernorm(x, 1e-5), { rtol: 1e-5, atol: 1e-5 });
     } finally {
       tuning.rowElementsPerInvocation = was;
     }

@@ -4,16 +4,12 @@
 // and problems big enough to amortise a wake-up are split into tiles shared
 // between the calling thread and a pool of worker_threads (gemm-pool.ts).
 import { MB, MR, NB, NR, loadKernel, type GemmJob } from './gemm-kernel.js';
+import type { GemmArgs } from './matmul.js';
 import { poolThreads, runPooled, scratch, setPoolThreads, shutdownPool, startPoolAndWait, workerTaskCount } from './gemm-pool.js';
 
 export type FloatArray = Float32Array | Float64Array;
 
-export interface GemmParams {
-  a: FloatArray; b: FloatArray; c: FloatArray;
-  batch: number; m: number; k: number; n: number;
-  transA: boolean; transB: boolean;
-  strideA: number; strideB: number; strideC: number;
-}
+export type { GemmArgs } from './matmul.js';
 
 /**
  * Below this many flops (2·batch·M·N·K) a GEMM runs on the calling thread only.
@@ -37,7 +33,7 @@ const acc = new Float64Array(MB * NB); // the calling thread's tile accumulator
  * Batch strides are in elements; a stride of 0 broadcasts that operand across the batch. C is overwritten.
  * a, b and c may alias: both operands are packed before C is written.
  */
-export function gemm(p: GemmParams): void {
+export function gemm(p: GemmArgs): void {
   const { a, b, c, batch, m, k, n, transA, transB } = p;
   if (a.constructor !== c.constructor || b.constructor !== c.constructor) {
     throw new TypeError('gemm: a, b and c must all be Float32Array or all Float64Array');

@@ -9,6 +9,7 @@ import type { AnyTypedArray } from '../../tensor/dtype.js';
 import { type Shape, broadcastStrides, sizeOf } from '../../tensor/shapes.js';
 
 type Float = Float32Array | Float64Array;
+/** One batched GEMM: C[b] = op(A[b])·op(B[b]) (see gemm.ts for the layout). */
 export interface GemmArgs {
   a: Float; b: Float; c: Float; batch: number; m: number; k: number; n: number;
   transA: boolean; transB: boolean; strideA: number; strideB: number; strideC: number;

@@ -1,6 +1,6 @@
 /**
  * The WebGPU backend: every primitive as a queued kernel dispatch (see
- * runtime.ts for batching, pooling and readback; ops/ for launching; wgsl/
+ * runtime.ts for batching, pooling and readback; launch/ for launching; wgsl/
  * for the kernels). Tensors are never modified in place, so reshape and
  * same-dtype casts alias their input's buffer instead of copying it.
  */
@@ -8,13 +8,13 @@ import type { Backend, Storage, TensorInfo } from '../../tensor/backend.js';
 import type { AnyTypedArray, DType } from '../../tensor/dtype.js';
 import { type Op, noKernel } from '../../tensor/primitives.js';
 import { type Shape, sizeOf } from '../../tensor/shapes.js';
-import { binary, cast, unary, where } from './ops/elementwise.js';
-import { col2im, gather, im2col, scatterAdd } from './ops/indexing.js';
-import type { Arg } from './ops/layout.js';
-import { type MatmulChoice, matmul } from './ops/matmul.js';
-import { broadcast, pad, slice, transpose } from './ops/movement.js';
-import { reduce } from './ops/reduce.js';
-import { layernorm, softmax } from './ops/rows.js';
+import { binary, cast, unary, where } from './launch/elementwise.js';
+import { col2im, gather, im2col, scatterAdd } from './launch/indexing.js';
+import type { Arg } from './launch/layout.js';
+import { type MatmulChoice, matmul } from './launch/matmul.js';
+import { broadcast, pad, slice, transpose } from './launch/movement.js';
+import { reduce } from './launch/reduce.js';
+import { layernorm, softmax } from './launch/rows.js';
 import { type GpuBuf, GpuRuntime, type RuntimeOptions } from './runtime.js';
 import type { GpuDType } from './wgsl/common.js';
 import { releaseInstance } from './instance.js';

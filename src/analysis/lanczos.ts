@@ -211,7 +211,8 @@ export async function lanczos(matvec: MatVec, dim: number, opts: LanczosOptions)
     const a = await store.dot(q, w);
     await store.axpy(-a, q, w);
     // Twice is enough (Kahan–Parlett): one pass leaves errors of size eps·κ, the second removes them.
-    const against = reorth === 'full' || (reorth === 'selective' && keep) ? basis : reorth === 'selective' ? locked : [];
+    // 'full' and 'selective' before locking: the stored basis; 'selective' after: the locked Ritz vectors.
+    const against = reorth === 'none' ? [] : keep ? basis : locked;
     if (against.length > 0) {
       await store.projectOut(against, w);
       await store.projectOut(against, w);

@@ -9,6 +9,9 @@ export {
   type LanczosResult,
 } from './lanczos.js';
 export { tridiagEig, symEig, type TridiagEig, type SymEig } from './tridiag.js';
+export { Float64Store, Float32Store, hostStore, type VectorStore, type StoreFactory, type Precision } from './store.js';
+export { type SelectiveOptions } from './selective.js';
+export { peakVectorBound, chooseReorth, bytesPerEntry, DEFAULT_MEMORY_BUDGET } from './memory.js';
 export {
   slq,
   slqBlocks,

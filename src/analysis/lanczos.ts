@@ -9,7 +9,9 @@
  * Nothing here knows about networks: an operator is a matvec and a dimension.
  */
 import { makeRng, gaussianVector, type Rng } from '../util/rng.js';
-import { axpy, dot, norm, projectOut, scale } from './vec.js';
+import { lockRitzVectors, selectiveSettings, type SelectiveOptions } from './selective.js';
+import { hostStore, type Precision, type StoreFactory, type VectorStore } from './store.js';
+import { dot, norm, scale } from './vec.js';
 
 /**
  * A symmetric linear operator v ↦ A v on float64 vectors of length `dim`. May be async
@@ -18,8 +20,13 @@ import { axpy, dot, norm, projectOut, scale } from './vec.js';
  */
 export type MatVec = (v: Float64Array) => Float64Array | Promise<Float64Array>;
 
-/** Reorthogonalization policy: 'full' keeps the basis orthonormal to rounding; 'none' is the bare three-term recurrence (the paper's code). */
-export type Reorth = 'full' | 'none';
+/**
+ * Reorthogonalization policy. 'full' keeps the basis orthonormal to rounding (m + 1
+ * stored vectors); 'none' is the bare three-term recurrence, the paper's code (3);
+ * 'selective' is full for P steps, then against R locked Ritz vectors (see
+ * selective.ts; at most P + R + 1).
+ */
+export type Reorth = 'full' | 'none' | 'selective';
 
 /** Options of {@link lanczos}. */
 export interface LanczosOptions {
@@ -41,8 +48,12 @@ export interface LanczosOptions {
   symmetryTol?: number;
   /** β_j ≤ breakdownTol · ‖T‖ counts as breakdown (an invariant subspace was found). Default 1e-10. */
   breakdownTol?: number;
-  /** Return the basis q₁..q_m (always stored for 'full'; with 'none' this costs m vectors). */
+  /** Return the basis q₁..q_m (always stored for 'full'; with 'none' this costs m vectors; not with 'selective'). */
   keepBasis?: boolean;
+  /** Prefix length and Ritz-vector count of the 'selective' mode. */
+  selective?: SelectiveOptions;
+  /** Where the Lanczos vectors live: a host precision, or a store factory (e.g. a GPU store). Default 'float64'. */
+  storage?: Precision | StoreFactory;
 }
 
 /** Output of {@link lanczos}. T has diagonal `alpha` (length `steps`) and off-diagonal `beta` (length `steps − 1`). */
@@ -57,6 +68,14 @@ export interface LanczosResult {
   residual: number;
   /** q₁..q_steps when requested with `keepBasis`. */
   basis?: Float64Array[];
+  /** The mode that ran. */
+  reorth: Reorth;
+  /** Element type of the stored vectors. */
+  precision: Precision;
+  /** Most dim-long vectors held in the store at once (see memory.ts for each mode's bound). */
+  peakVectors: number;
+  /** 'selective': residuals β_P|s_P,i| of the locked Ritz vectors, ascending (absent if it never locked). */
+  lockedResiduals?: number[];
 }
 
 function where(label?: string): string {
@@ -73,7 +92,13 @@ export async function applyChecked(
   dim: number,
   context: string,
 ): Promise<Float64Array> {
-  const out = await matvec(Float64Array.from(v)); // a copy: the operator cannot corrupt our basis
+  const out = await applyOwned(matvec, Float64Array.from(v), dim, context); // a copy: the operator cannot corrupt our basis
+  return Float64Array.from(out); // the operator may reuse its output buffer
+}
+
+/** Applies the operator to `v`, which the caller gives away, and validates the output (not copied: the store copies it). */
+async function applyOwned(matvec: MatVec, v: Float64Array, dim: number, context: string): Promise<Float64Array> {
+  const out = await matvec(v);
   if (!out || out.length !== dim) {
     throw new Error(`${context}: matvec returned length ${out?.length} but dim is ${dim}`);
   }
@@ -82,7 +107,7 @@ export async function applyChecked(
       throw new Error(`${context}: matvec returned a non-finite value (${out[i]} at index ${i})`);
     }
   }
-  return Float64Array.from(out); // the operator may reuse its output buffer
+  return out;
 }
 
 /**
@@ -121,7 +146,8 @@ export async function checkSymmetric(
 /**
  * Runs `steps` Lanczos steps on `matvec`. Uses the A1 ordering of the recurrence
  * (subtract β q_{j−1} before computing α), the most stable one (Paige 1972).
- * Memory: 'full' stores all m basis vectors (m·dim float64s); 'none' stores three.
+ * Memory: 'full' stores all m basis vectors (m + 1 with the residual); 'none' three;
+ * 'selective' at most P + R + 1 (see memory.ts). `peakVectors` in the result is the count.
  */
 export async function lanczos(matvec: MatVec, dim: number, opts: LanczosOptions): Promise<LanczosResult> {
   const label = where(opts.label);
@@ -136,30 +162,42 @@ export async function lanczos(matvec: MatVec, dim: number, opts: LanczosOptions)
     );
   }
   const reorth = opts.reorth ?? 'full';
+  if (reorth !== 'full' && reorth !== 'none' && reorth !== 'selective') {
+    throw new Error(`lanczos${label}: reorth must be 'full', 'none' or 'selective', got '${reorth as string}'`);
+  }
+  if (reorth === 'selective' && opts.keepBasis) throw new Error(`lanczos${label}: keepBasis needs reorth 'full' or 'none' ('selective' drops the basis)`);
+  const { prefix, ritz } = selectiveSettings(opts.selective);
   const rng = opts.rng ?? makeRng(0);
   const breakdownTol = opts.breakdownTol ?? 1e-10;
   if (opts.checkSymmetry ?? true) await checkSymmetric(matvec, dim, rng, opts.symmetryTol ?? 1e-6, opts.label);
 
-  let q: Float64Array;
+  let q0: Float64Array;
   if (opts.start !== undefined) {
     if (opts.start.length !== dim) {
       throw new Error(`lanczos${label}: start vector has length ${opts.start.length} but dim is ${dim}`);
     }
-    q = Float64Array.from(opts.start);
+    q0 = Float64Array.from(opts.start);
   } else {
-    q = gaussianVector(rng, dim);
+    q0 = gaussianVector(rng, dim);
   }
-  const q0norm = norm(q);
+  const q0norm = norm(q0);
   if (!(q0norm > 0) || !Number.isFinite(q0norm)) {
     throw new Error(`lanczos${label}: start vector must be finite and nonzero (norm ${q0norm})`);
   }
-  scale(1 / q0norm, q);
+  scale(1 / q0norm, q0);
 
-  const keep = reorth === 'full' || opts.keepBasis === true;
-  const basis: Float64Array[] = [];
+  const storage = opts.storage ?? 'float64';
+  const store: VectorStore = (typeof storage === 'function' ? storage : hostStore(storage))(dim);
+  if (store.dim !== dim) throw new Error(`lanczos${label}: the vector store has dim ${store.dim} but the operator has ${dim}`);
+  let q = store.fromHost(q0);
+  // The stored basis: every vector for 'full' (or keepBasis), the first P for 'selective'.
+  let keep = reorth === 'full' || reorth === 'selective' || opts.keepBasis === true;
+  let basis: unknown[] = [];
+  let locked: unknown[] = [];
+  let lockedResiduals: number[] | undefined;
   const alpha: number[] = [];
   const beta: number[] = [];
-  let qPrev: Float64Array | null = null;
+  let qPrev: unknown = null;
   let betaPrev = 0;
   let normT = 0; // Gershgorin bound on ‖T‖, the scale that breakdown is judged against
   let breakdown = false;
@@ -168,16 +206,18 @@ export async function lanczos(matvec: MatVec, dim: number, opts: LanczosOptions)
   for (let j = 0; j < steps; j++) {
     if (keep) basis.push(q);
     const context = `lanczos${label}: Lanczos step ${j + 1} of ${steps}`;
-    const w = await applyChecked(matvec, q, dim, context);
-    if (qPrev !== null) axpy(-betaPrev, qPrev, w);
-    const a = dot(q, w);
-    axpy(-a, q, w);
-    if (reorth === 'full') {
-      // Twice is enough (Kahan–Parlett): one pass leaves errors of size eps·κ, the second removes them.
-      projectOut(basis, w);
-      projectOut(basis, w);
+    const w = store.fromHost(await applyOwned(matvec, await store.toHost(q), dim, context));
+    if (qPrev !== null) await store.axpy(-betaPrev, qPrev, w);
+    const a = await store.dot(q, w);
+    await store.axpy(-a, q, w);
+    // Twice is enough (Kahan–Parlett): one pass leaves errors of size eps·κ, the second removes them.
+    // 'full' and 'selective' before locking: the stored basis; 'selective' after: the locked Ritz vectors.
+    const against = reorth === 'none' ? [] : keep ? basis : locked;
+    if (against.length > 0) {
+      await store.projectOut(against, w);
+      await store.projectOut(against, w);
     }
-    const b = norm(w);
+    const b = await store.norm(w);
     if (!Number.isFinite(a) || !Number.isFinite(b)) {
       throw new Error(`${context}: non-finite recurrence coefficient (alpha ${a}, beta ${b})`);
     }
@@ -187,13 +227,23 @@ export async function lanczos(matvec: MatVec, dim: number, opts: LanczosOptions)
     const stop = !last && b <= breakdownTol * normT;
     await opts.onStep?.({ step: j + 1, alpha: a, beta: last || stop ? 0 : b });
     residual = b;
-    if (last) break;
-    if (stop) {
-      breakdown = true;
+    if (last || stop) {
+      breakdown = stop;
+      store.free(w);
       break;
     }
     beta.push(b);
-    scale(1 / b, w);
+    await store.scale(1 / b, w);
+    if (reorth === 'selective' && keep && j + 1 === prefix) {
+      // Lock the best-converged Ritz vectors of T_P, then keep only q_{P−1} and q_P of the basis.
+      const lock = await lockRitzVectors(store, basis, alpha, beta.slice(0, j), b, ritz);
+      locked = lock.vectors;
+      lockedResiduals = lock.residuals;
+      for (const v of basis) if (v !== q && v !== qPrev) store.free(v);
+      basis = [];
+      keep = false;
+    }
+    if (qPrev !== null && !keep) store.free(qPrev);
     qPrev = q;
     q = w;
     betaPrev = b;
@@ -205,7 +255,11 @@ export async function lanczos(matvec: MatVec, dim: number, opts: LanczosOptions)
     steps: alpha.length,
     breakdown,
     residual,
+    reorth,
+    precision: store.precision,
+    peakVectors: store.peak,
   };
-  if (opts.keepBasis) result.basis = basis;
+  if (lockedResiduals !== undefined) result.lockedResiduals = lockedResiduals;
+  if (opts.keepBasis) result.basis = await Promise.all(basis.map((v) => store.toHost(v)));
   return result;
 }

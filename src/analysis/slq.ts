@@ -12,6 +12,9 @@
  * can be stopped after any probe and resumed (`resumeFrom`) with identical output.
  */
 import { checkSymmetric, lanczos, type MatVec, type Reorth } from './lanczos.js';
+import { chooseReorth } from './memory.js';
+import { selectiveSettings, type SelectiveOptions } from './selective.js';
+import type { Precision, StoreFactory } from './store.js';
 import { deriveSeed, gaussianVector, makeRng, rademacherVector } from '../util/rng.js';
 import { tridiagEig } from './tridiag.js';
 
@@ -31,6 +34,8 @@ export interface SlqProbe {
   /** Lanczos steps taken (fewer than requested after breakdown). */
   steps: number;
   breakdown: boolean;
+  /** Most dim-long vectors the Lanczos run stored at once (absent in results written before it was recorded). */
+  peakVectors?: number;
 }
 
 /** A complete SLQ run; JSON-serializable. */
@@ -41,7 +46,12 @@ export interface SlqResult {
   steps: number;
   probe: ProbeKind;
   seed: number;
+  /** The mode that ran (what 'auto' resolved to). */
   reorth: Reorth;
+  /** Element type of the stored Lanczos vectors; absent means float64 (results written before it was recorded). */
+  storage?: Precision;
+  /** Prefix and Ritz count, when reorth is 'selective'. */
+  selective?: Required<SelectiveOptions>;
   label?: string;
   probes: SlqProbe[];
 }
@@ -56,8 +66,17 @@ export interface SlqOptions {
   probe?: ProbeKind;
   /** Run seed. Default 0. */
   seed?: number;
-  /** Default 'full'. */
-  reorth?: Reorth;
+  /**
+   * Default 'auto': 'full' when its m + 1 stored vectors fit `memoryBudget`, else
+   * 'selective' when its vectors fit, else 'none' (see memory.ts). The result records the choice.
+   */
+  reorth?: Reorth | 'auto';
+  /** Per-run budget in bytes of stored Lanczos vectors for 'auto'. Default DEFAULT_MEMORY_BUDGET (512 MiB). */
+  memoryBudget?: number;
+  /** Settings of the 'selective' mode. */
+  selective?: SelectiveOptions;
+  /** Element type of the stored Lanczos vectors, or a store factory (e.g. a GPU store). Default 'float64'. */
+  storage?: Precision | StoreFactory;
   /** Operator name, quoted in errors and stored in the result. */
   label?: string;
   /** Probe symmetry once before the first probe. Default true. */
@@ -96,6 +115,10 @@ function resumedProbes(resume: SlqResult | SlqProbe[] | undefined, run: Omit<Slq
     for (const key of ['dim', 'steps', 'probe', 'seed', 'reorth'] as const) {
       if (resume[key] !== run[key]) diffs.push(`${key}: ${resume[key]} vs ${run[key]}`);
     }
+    const storage = (r: { storage?: Precision }) => r.storage ?? 'float64';
+    if (storage(resume) !== storage(run)) diffs.push(`storage: ${storage(resume)} vs ${storage(run)}`);
+    const sel = (r: { selective?: object }) => JSON.stringify(r.selective ?? null);
+    if (sel(resume) !== sel(run)) diffs.push(`selective: ${sel(resume)} vs ${sel(run)}`);
     if (diffs.length > 0) throw new Error(`slq${where}: resumeFrom was run with different settings (${diffs.join(', ')})`);
     probes = resume.probes;
   }
@@ -114,12 +137,21 @@ function resumedProbes(resume: SlqResult | SlqProbe[] | undefined, run: Omit<Slq
 export async function slq(matvec: MatVec, dim: number, opts: SlqOptions = {}): Promise<SlqResult> {
   const nProbes = opts.probes ?? 10;
   if (!Number.isInteger(nProbes) || nProbes < 1) throw new Error(`slq: probes must be a positive integer, got ${nProbes}`);
+  const steps = opts.steps ?? Math.min(100, dim);
+  const storage = opts.storage ?? 'float64';
+  // A factory's precision is read off one store it makes (host stores allocate nothing up front).
+  const precision: Precision = typeof storage === 'function' ? storage(dim).precision : storage;
+  const reorth = opts.reorth === undefined || opts.reorth === 'auto'
+    ? chooseReorth(dim, steps, precision, opts.memoryBudget, opts.selective)
+    : opts.reorth;
   const run = {
     dim,
-    steps: opts.steps ?? Math.min(100, dim),
+    steps,
     probe: opts.probe ?? 'gaussian',
     seed: opts.seed ?? 0,
-    reorth: opts.reorth ?? 'full',
+    reorth,
+    storage: precision,
+    ...(reorth === 'selective' ? { selective: selectiveSettings(opts.selective) } : {}),
     ...(opts.label === undefined ? {} : { label: opts.label }),
   } satisfies Omit<SlqResult, 'probes' | 'kind'>;
   const result: SlqResult = { kind: 'slq', ...run, probes: resumedProbes(opts.resumeFrom, run).slice(0, nProbes) };
@@ -132,6 +164,8 @@ export async function slq(matvec: MatVec, dim: number, opts: SlqOptions = {}): P
     const lz = await lanczos(matvec, dim, {
       steps: run.steps,
       reorth: run.reorth,
+      selective: opts.selective,
+      storage,
       start: probeVector(run.probe, dim, seed),
       checkSymmetry: false,
       ...(opts.label === undefined ? {} : { label: `${opts.label}, probe ${i + 1}` }),
@@ -145,6 +179,7 @@ export async function slq(matvec: MatVec, dim: number, opts: SlqOptions = {}): P
       weights: Array.from(eig.firstComponents, (c) => c * c),
       steps: lz.steps,
       breakdown: lz.breakdown,
+      peakVectors: lz.peakVectors,
     };
     result.probes.push(probe);
     await opts.onProbe?.(probe, result);

@@ -21,38 +21,13 @@
  * Each test also shows that a plausible bug (uniform weights on the same nodes) fails.
  */
 import { describe, expect, it } from 'vitest';
-import { slq, probeVector, type SlqProbe, type SlqResult } from '../../src/analysis/slq.js';
+import { slq, probeVector } from '../../src/analysis/slq.js';
 import { eigenvalueMeasure, slqMeasure, type SpectralMeasure } from '../../src/analysis/measure.js';
 import { w1Distance, w1ToCdf } from '../../src/analysis/distances.js';
 import { symEig } from '../../src/analysis/tridiag.js';
 import { matVecFromDense } from '../../src/analysis/dense.js';
-import { makeRng } from '../../src/util/rng.js';
 import { diagonal } from './helpers.js';
-
-/** A posteriori bound on W1(Gauss rule, μ_v) from the CMS inequalities, for a spectrum inside [lo, hi]. */
-function cmsBound(p: SlqProbe, lo: number, hi: number): number {
-  const { nodes: x, weights: w } = p;
-  const m = x.length;
-  let b = (x[0] - lo) * w[0] + (hi - x[m - 1]) * w[m - 1];
-  for (let i = 0; i + 1 < m; i++) b += (x[i + 1] - x[i]) * Math.max(w[i], w[i + 1]);
-  return b;
-}
-
-/** ∫ √(2F(1−F)/((n+2)n_v)) dt: the expected W1 from averaging n_v sphere probes. */
-function probeTerm(eigs: ArrayLike<number>, nv: number): number {
-  const s = Array.from(eigs).sort((a, b) => a - b);
-  const n = s.length;
-  let t = 0;
-  for (let i = 0; i + 1 < n; i++) {
-    const f = (i + 1) / n;
-    t += (s[i + 1] - s[i]) * Math.sqrt((2 * f * (1 - f)) / ((n + 2) * nv));
-  }
-  return t;
-}
-
-function quadratureTerm(r: SlqResult, lo: number, hi: number): number {
-  return r.probes.reduce((s, p) => s + cmsBound(p, lo, hi), 0) / r.probes.length;
-}
+import { cmsBound, marchenkoPastur, probeTerm, quadratureTerm, wishart } from './bounds.js';
 
 /** Same nodes, equal weights: what forgetting the Gauss weights would give. */
 function uniformWeights(mu: SpectralMeasure): SpectralMeasure {
@@ -106,34 +81,8 @@ describe('SLQ on known spectra (W1)', () => {
   it('Wishart matrix XᵀX/N (p = 400, N = 800) against the Marchenko–Pastur law', async () => {
     const p = 400;
     const N = 800;
-    const rng = makeRng(7);
-    const x = Float64Array.from({ length: N * p }, () => rng.normal());
-    const w = new Float64Array(p * p);
-    for (let i = 0; i < p; i++) {
-      for (let j = 0; j <= i; j++) {
-        let s = 0;
-        for (let k = 0; k < N; k++) s += x[k * p + i] * x[k * p + j];
-        w[i * p + j] = w[j * p + i] = s / N;
-      }
-    }
-    // MP law with ratio γ = p/N: density √((b−t)(t−a)) / (2πγt) on [a, b], a,b = (1 ∓ √γ)².
-    const g = p / N;
-    const a = (1 - Math.sqrt(g)) ** 2;
-    const b = (1 + Math.sqrt(g)) ** 2;
-    const cells = 20_000;
-    const h = (b - a) / cells;
-    const table = new Float64Array(cells + 1);
-    for (let i = 0; i < cells; i++) {
-      const t = a + (i + 0.5) * h;
-      table[i + 1] = table[i] + (Math.sqrt((b - t) * (t - a)) / (2 * Math.PI * g * t)) * h;
-    }
-    const mp = (t: number) => {
-      if (t <= a) return 0;
-      if (t >= b) return 1;
-      const u = (t - a) / h;
-      const i = Math.min(cells - 1, Math.floor(u));
-      return (table[i] + (u - i) * (table[i + 1] - table[i])) / table[cells];
-    };
+    const w = wishart(p, N, 7);
+    const { a, b, cdf: mp } = marchenkoPastur(p / N);
     const range: [number, number] = [0, b + 0.5];
 
     const eigs = symEig(w, p).values;

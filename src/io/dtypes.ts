@@ -66,8 +66,11 @@ export function toBytes(a: AnyTypedArray): Uint8Array {
   return out;
 }
 
-/** An aligned copy of a byte range (typed arrays need offsets that are multiples of their element size). */
-const copy = (b: Uint8Array): ArrayBuffer => b.slice().buffer;
+/**
+ * An aligned copy of a byte range (typed arrays need offsets that are multiples
+ * of their element size). Not `b.slice()`: on a node Buffer that is a view.
+ */
+const copy = (b: Uint8Array): ArrayBuffer => new Uint8Array(b).buffer;
 
 function widenBf16(view: DataView, n: number): Float32Array {
   const bits = new Uint32Array(n);

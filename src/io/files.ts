@@ -5,10 +5,10 @@
 import type { Backend, DType, Tensor } from '../tensor/index.js';
 import { type Decoded, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
-/** The bytes of the file at `path`. */
+/** The bytes of the file at `path` (a node Buffer, which is a Uint8Array: no copy). */
 export async function readBytes(path: string): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
-  return new Uint8Array(await readFile(path));
+  return readFile(path);
 }
 
 /** Write `tensors` and string `metadata` to `path` as a safetensors file. */

@@ -44,6 +44,17 @@ describe('the PyTorch fixture', () => {
     expect(Buffer.from(again).equals(Buffer.from(bytes))).toBe(true);
   });
 
+  it('reads bytes at any offset of a larger buffer, node Buffers included', () => {
+    const bytes = readFileSync(MLP_FILE);
+    const shifted = new Uint8Array(bytes.length + 3);
+    shifted.set(bytes, 3);
+    for (const view of [shifted.subarray(3), Buffer.from(shifted.buffer, 3, bytes.length)]) {
+      const { tensors } = decodeHost(view);
+      expect(tensors['batch.x'].data.length).toBe(8 * 784);
+      expect(Array.from(tensors['layers.1.bias'].data)).toEqual(Array.from(decodeHost(new Uint8Array(bytes)).tensors['layers.1.bias'].data));
+    }
+  });
+
   it('reads F16 and BF16 as the float32 values PyTorch and numpy give them', () => {
     const { tensors } = decodeHost(new Uint8Array(readFileSync(join(FIXTURES, 'halves.safetensors'))));
     for (const [half, f32] of [['h16', 'h16_as_f32'], ['b16', 'b16_as_f32']]) {

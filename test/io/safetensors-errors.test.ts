@@ -68,10 +68,12 @@ describe('malformed files', () => {
 
   it('names the file when loading from disk', async () => {
     await expect(loadSafetensors('/nonexistent/w.safetensors')).rejects.toThrow(/ENOENT/);
-    const { writeFileSync, mkdtempSync } = await import('node:fs');
-    const path = `${mkdtempSync('/tmp/hg-st-')}/bad.safetensors`;
+    const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/hg-st-');
+    const path = `${dir}/bad.safetensors`;
     writeFileSync(path, new Uint8Array(3));
     await expect(loadSafetensors(path)).rejects.toThrow(`${path}: safetensors: truncated file`);
+    rmSync(dir, { recursive: true });
   });
 });
 

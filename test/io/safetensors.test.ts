@@ -3,7 +3,7 @@
  * loads into the tiny MLP and gives PyTorch's loss; round trips keep every bit;
  * each malformed file is refused with an error naming its problem.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -91,6 +91,7 @@ describe('round trips', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hg-st-'));
     await saveSafetensors(join(dir, 'a.safetensors'), { t, scalar: hg.tensor(data.slice(0, 1), []) }, { note: 'ünïcode ✓' });
     const back = await loadSafetensors(join(dir, 'a.safetensors'));
+    rmSync(dir, { recursive: true });
     expect(back.metadata).toEqual({ note: 'ünïcode ✓' });
     expect(back.tensors.t.shape).toEqual(shape);
     expect(back.tensors.t.dtype).toBe(t.dtype);

@@ -31,6 +31,11 @@
  * not s_l²). Adam is thus much less sensitive to r than SGD, but not exactly
  * invariant; only a per-block rate of 1/s_l² (sgdBlockwise with 1/λmax scales)
  * undoes the construction exactly.
+ *
+ * Measuring it: block l's spectrum is the plain one times s_l², so any
+ * per-block axis normalization (density `normalize: { kthLargest }`) divides
+ * the construction out exactly and JS⁰ cannot see r; heterogeneity from r shows
+ * on the raw eigenvalue axis only (see test/models/hetero-mlp.test.ts).
  */
 import { dispose, div, mul } from '../tensor/index.js';
 import { Init } from './init.js';
@@ -68,7 +73,7 @@ export function effectiveParams(config: HeteroMlpConfig, params: Params): Params
   s.forEach((sl, l) => {
     const k = `layers.${l}.weight`;
     if (!params[k]) throw new Error(`hetero-mlp: no parameter '${k}' (have: ${Object.keys(params).join(', ')})`);
-    out[k] = mul(params[k], sl); // (out, in)
+    out[k] = mul(params[k], sl); // (out, in); in float32, s_l is rounded once and the map stays exactly linear
   });
   return out;
 }

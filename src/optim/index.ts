@@ -17,3 +17,5 @@ export {
   hostGd, hostAdam, hostRun, tuneLr,
   type HostProblem, type HostMethod, type HostStep, type HostAdamOptions, type HostCurves, type HostTrial,
 } from './host.js';
+export { sgdBlockwise, blockScalesFromLambdaMax, type SgdBlockwiseOptions } from './sgd-blockwise.js';
+export { adamMini, zooPartition, type AdamMiniOptions, type AdamMiniState, type AdamMiniPartition } from './adam-mini.js';

@@ -7,7 +7,7 @@
  * The momentum buffer is unscaled, so with every scale 1 this is sgd() exactly
  * (same operations, same rounding).
  */
-import type { BlockSpec } from '../analysis/blockwise.js';
+import type { BlockSpec } from '../hessian/index.js';
 import { type Tensor, full, fromArray, keep, tidy, add, mul, sub } from '../tensor/index.js';
 import type { SgdOptions, SgdState } from './sgd.js';
 import { type Optimizer, type Params, allParams, checkGrads, zerosLike } from './types.js';

@@ -1,8 +1,8 @@
 /** The man-made heterogeneous MLP: same function class as the plain MLP, block Hessians scaled by s_l². */
 import { describe, expect, it } from 'vitest';
 import * as hg from '../../src/index.js';
-import { type BlockSpec, blockDim, blockHvps, blockSpectra } from '../../src/analysis/blockwise.js';
-import { type DensityOptions, heterogeneityScore, pairwiseMatrix } from '../../src/analysis/index.js';
+import { type BlockSpec, blockDim, blockHvps, blockSpectra } from '../../src/hessian/index.js';
+import { type DensityOptions, type Normalize, heterogeneityScore, pairwiseMatrix, slqMeasures } from '../../src/analysis/index.js';
 import { createHeteroMlp, effectiveParams, heteroMlpPresets, layerScales, type HeteroMlpConfig } from '../../src/models/hetero-mlp.js';
 import { Init } from '../../src/models/init.js';
 import { createMlp, mlpPresets } from '../../src/models/mlp.js';
@@ -123,13 +123,13 @@ describe('hetero-mlp', () => {
       return (await blockSpectra(loss, model.params, model.blocks(), { steps: 15, probes: 4, seed: 1 })).results;
     };
     const [flat, steep] = [await spectra(1), await spectra(1000)];
-    const conventions: Record<string, DensityOptions> = {
+    const conventions: Record<string, DensityOptions & { normalize?: Normalize }> = {
       'relative σ² 1e-4 (the quadratic experiment\'s)': { sigma2: 1e-4, sigmaMode: 'relative' },
       'absolute σ² 1e-3': { sigma2: 1e-3 },
       'absolute σ² 1e-5 (the spectra experiment\'s)': { sigma2: 1e-5 },
       'axis / λmax, absolute σ² 1e-3': { sigma2: 1e-3, normalize: { kthLargest: 1 } },
     };
-    const js0 = Object.fromEntries(Object.entries(conventions).map(([k, o]) => [k, [flat, steep].map((res) => heterogeneityScore(pairwiseMatrix(res, 'js', o)))]));
+    const js0 = Object.fromEntries(Object.entries(conventions).map(([k, o]) => [k, [flat, steep].map((res) => heterogeneityScore(pairwiseMatrix(slqMeasures(res, o.normalize), 'js', o)))]));
     for (const [k, [a, b]] of Object.entries(js0)) console.log(`hetero-mlp JS0, ${k}: r = 1 → ${a.toFixed(3)}, r = 1000 → ${b.toFixed(3)}`);
     for (const k of Object.keys(conventions).slice(0, 2)) expect(js0[k][1], k).toBeGreaterThan(js0[k][0] + 0.15);
     // Each block's spectrum is the plain one times s_l², so dividing every block's axis by its own

@@ -20,11 +20,10 @@ function cell(v: string | number): string {
 
 /** The table as CSV text (one header line, one line per row, a final newline). */
 export function toCsv(t: DataTable): string {
-  const lines = [t.columns, ...t.rows].map((r, i) => {
+  t.rows.forEach((r, i) => {
     if (r.length !== t.columns.length) throw new Error(`toCsv: row ${i} has ${r.length} cells for ${t.columns.length} columns`);
-    return r.map(cell).join(',');
   });
-  return `${lines.join('\n')}\n`;
+  return [t.columns, ...t.rows].map((r) => `${r.map(cell).join(',')}\n`).join('');
 }
 
 /**

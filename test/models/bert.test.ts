@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as hg from '../../src/index.js';
 import { type MaskedBatch, maskWindows, maskedBatch } from '../../src/data/masked.js';
+import { makeBertTask } from '../../src/experiment/bert-task.js';
 import { type BertConfig, bertPresets, createBert } from '../../src/models/bert.js';
 import { Init } from '../../src/models/init.js';
 import { adam, disposeTree, update } from '../../src/optim/index.js';
@@ -116,5 +117,17 @@ describe('bert', () => {
     const last = m.loss(params, b).item();
     disposeTree([params, state]);
     expect(last).toBeLessThan(first - 0.1);
+  });
+});
+
+describe('bert task', () => {
+  it('draws the same masked batch for the same (seed, step) and a different one for another step', () => {
+    const task = makeBertTask('tiny', 0);
+    const a = task.batch(4, 3) as MaskedBatch, b = task.batch(4, 3) as MaskedBatch, c = task.batch(4, 4) as MaskedBatch;
+    expect([values(a.x), values(a.y), values(a.at)]).toEqual([values(b.x), values(b.y), values(b.at)]);
+    expect(values(a.x)).not.toEqual(values(c.x));
+    const cfg = task.model.config as BertConfig;
+    expect(values(a.x)).toContain(cfg.vocab); // [MASK] shows in some of the 8 masked positions (each 80% likely)
+    expect(Number.isFinite(task.model.loss(task.model.params, a).item())).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { SummaryRow } from './summary.js';
 
-const TRANSFORMERS = new Set(['vit', 'gpt']);
+const TRANSFORMERS = new Set(['vit', 'gpt', 'bert']);
 
 export function reading(rows: SummaryRow[]): string {
   const neural = rows.filter((r) => r.gapKind === 'loss' && r.js0 !== null);

@@ -48,6 +48,8 @@ const GRIDS = { sgdLrs: [0.3, 0.1, 0.03], adamLrs: [3e-3, 1e-3, 3e-4], clip: 1 }
  */
 const MODEL_OVERRIDES: Partial<Record<string, Partial<Record<Preset, { spectraBatch: number; trainBatch: number }>>>> = {
   gpt: { small: { spectraBatch: 16, trainBatch: 16 } },
+  // BERT's windows are GPT's, with 5 of each 32 characters predicted (80 targets); more windows would make it slower than the ViT.
+  bert: { small: { spectraBatch: 16, trainBatch: 16 } },
 };
 
 /** The settings a model runs with under a preset. */

@@ -6,13 +6,15 @@
 import { batchAt, batchTensors, loadMnist, splitHeldOut } from '../data/mnist.js';
 import { loadText, makeCorpus, splitTail, windowTensors, windowsAt } from '../data/text.js';
 import { createCnn, cnnPresets } from '../models/cnn.js';
+import { createMixer, mixerPresets } from '../models/mixer.js';
 import { createGpt, gptPresets } from '../models/gpt.js';
 import { createMlp, mlpPresets } from '../models/mlp.js';
 import type { Batch, Model, Preset } from '../models/model.js';
 import { createVgg, vggPresets } from '../models/vgg.js';
 import { createVit, vitPresets } from '../models/vit.js';
+import { makeBertTask } from './bert-task.js';
 
-export const NEURAL_MODELS = ['mlp', 'cnn', 'vgg', 'vit', 'gpt'] as const;
+export const NEURAL_MODELS = ['mlp', 'cnn', 'vgg', 'vit', 'gpt', 'mixer', 'bert'] as const;
 export const MODELS = [...NEURAL_MODELS, 'quadratic'] as const;
 export type ModelName = (typeof MODELS)[number];
 export type NeuralModel = (typeof NEURAL_MODELS)[number];
@@ -27,6 +29,7 @@ export interface Task {
 }
 
 export function makeTask(name: NeuralModel, preset: Preset, seed: number, dataPath?: string): Task {
+  if (name === 'bert') return makeBertTask(preset, seed, dataPath);
   if (name === 'gpt') {
     const text = loadText(dataPath ? { data: dataPath } : {});
     const corpus = makeCorpus(text);
@@ -51,11 +54,12 @@ export function makeTask(name: NeuralModel, preset: Preset, seed: number, dataPa
   };
 }
 
-function createVision(name: Exclude<NeuralModel, 'gpt'>, preset: Preset, seed: number): Model {
+function createVision(name: Exclude<NeuralModel, 'gpt' | 'bert'>, preset: Preset, seed: number): Model {
   switch (name) {
     case 'mlp': return createMlp(mlpPresets[preset], seed);
     case 'cnn': return createCnn(cnnPresets[preset], seed);
     case 'vgg': return createVgg(vggPresets[preset], seed);
     case 'vit': return createVit(vitPresets[preset], seed);
+    case 'mixer': return createMixer(mixerPresets[preset], seed);
   }
 }

@@ -9,7 +9,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { PRESETS, type Preset } from '../models/model.js';
-import { MODELS, type ModelName } from '../experiment/task.js';
+import { MODELS, type ModelName } from '../experiment/types.js';
 import { runExperiment } from '../experiment/main.js';
 import type { ExperimentOptions } from '../experiment/types.js';
 

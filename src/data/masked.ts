@@ -13,7 +13,7 @@
  * change which positions are masked.
  */
 import { type Tensor, tensor } from '../tensor/index.js';
-import { makeRng, subSeed } from './rng.js';
+import { makeRng, subSeed } from '../util/rng.js';
 
 /** A masked batch: x (B, T) int32 with [MASK]s, y (M,) the original characters at the flat positions `at` (M,) = b·T + t. */
 export interface MaskedBatch {

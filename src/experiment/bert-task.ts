@@ -8,7 +8,7 @@ import { maskedBatch } from '../data/masked.js';
 import { loadText, makeCorpus, splitTail, windowsAt } from '../data/text.js';
 import { bertPresets, createBert } from '../models/bert.js';
 import type { Preset } from '../models/model.js';
-import type { Task } from './task.js';
+import type { Task } from './types.js';
 
 export function makeBertTask(preset: Preset, seed: number, dataPath?: string): Task {
   const text = loadText(dataPath ? { data: dataPath } : {});

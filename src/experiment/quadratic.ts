@@ -5,37 +5,13 @@
  * iteration; and JS⁰ of each case from its exact block eigenvalues (the
  * blocks' spectra are known, so no SLQ is needed).
  */
-import { eigenvalueMeasure, heterogeneityScore, pairwiseMatrix, type PairwiseMatrix } from '../analysis/index.js';
+import { eigenvalueMeasure, heterogeneityScore, pairwiseMatrix } from '../analysis/index.js';
 import { type CaseId, quadGrad, quadLoss, quadraticCase } from '../models/quadratic.js';
-import { type HostMethod, type HostProblem, type HostTrial, hostAdam, hostGd, tuneLr } from '../optim/host.js';
+import { type HostMethod, type HostProblem, hostAdam, hostGd, tuneLr } from '../optim/host.js';
 import type { Preset } from '../models/model.js';
+import type { FinalRun, QuadRun, QuadResult, QuadraticCaseResult } from './types.js';
 
-/** One tuned run: the curves of the best learning rate of its grid. */
-export interface QuadRun {
-  method: string;
-  lr: number;
-  beta1?: number;
-  beta2?: number;
-  iterations: number[];
-  /** f(w) − f* (may dip a hair below 0 from rounding at convergence). */
-  loss: number[];
-  gradNorm: number[];
-  diverged: boolean;
-  /** Every grid point tried. */
-  trials: HostTrial[];
-}
 
-export interface QuadResult {
-  caseId: CaseId;
-  seed: number;
-  steps: number;
-  kappa: number;
-  blockEigenvalues: number[][];
-  blockKappas: number[];
-  fStar: number;
-  /** GD, Adam (β1 = 0.9, β2 = 0.999), and the theory's Adam (β1 = 0, β2 = 1: v frozen at g₀²). */
-  runs: QuadRun[];
-}
 
 /** Adam's grid; GD's is 2/(λmax+λmin) and c/λmax for c in GD_FRACTIONS (stable below 2/λmax). */
 export const ADAM_GRID = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1];
@@ -68,17 +44,7 @@ export function runQuadratic(caseId: CaseId, opts: { steps?: number; seed?: numb
   };
 }
 
-/** A run's final gradient norm and its tuned learning rate. */
-export interface FinalRun { method: string; lr: number; gradNorm: number }
 
-export interface QuadraticCaseResult extends QuadResult {
-  js: PairwiseMatrix;
-  js0: number;
-  /** GD, and the best (lowest final gradient norm) of the Adam variants that did not diverge. */
-  best: { gd: FinalRun; adam: FinalRun };
-  /** log10 of (GD's final gradient norm / best Adam's final gradient norm): Adam's lead in decades. */
-  adamLeadDecades: number;
-}
 
 const STEPS: Record<Preset, number> = { tiny: 300, small: 2000, paper: 10000 };
 

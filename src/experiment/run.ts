@@ -10,10 +10,10 @@ import type { Progress } from '../report/progress.js';
 import { readJsonIfExists, writeJsonAtomic } from '../report/files.js';
 import { runQuadraticCases } from './quadratic.js';
 import { settingsFor } from './settings.js';
-import { type SpectraResult, measureSpectra } from './spectra.js';
-import { type ModelName, makeTask } from './task.js';
-import { type RunResult, summarize, trainOne } from './train.js';
-import type { ModelResult, ModelRunOptions } from './types.js';
+import { measureSpectra } from './spectra.js';
+import { makeTask } from './task.js';
+import { summarize, trainOne } from './train.js';
+import type { ModelName, ModelResult, ModelRunOptions, RunResult, SpectraResult } from './types.js';
 
 interface Checkpoint {
   preset: Preset;

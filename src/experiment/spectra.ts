@@ -9,26 +9,13 @@
  * [0, √ln 2] (see src/analysis/distances.ts). W1⁰ (mean Wasserstein-1 over
  * pairs) is reported beside it.
  */
-import { type BlockSpec, blockDim, blockSpectra, fullSpectrum } from '../hessian/index.js';
-import { blockDensities, density, heterogeneityScore, pairwiseMatrix, slqMeasure, slqMeasures, type PairwiseMatrix, type SlqResult } from '../analysis/index.js';
+import { blockDim, blockSpectra, fullSpectrum } from '../hessian/index.js';
+import { blockDensities, density, heterogeneityScore, pairwiseMatrix, slqMeasure, slqMeasures, type SlqResult } from '../analysis/index.js';
 import { paramCount } from '../models/model.js';
 import type { Tensor } from '../tensor/index.js';
 import type { SpectraSettings } from './settings.js';
-import type { Task } from './task.js';
+import type { SpectraResult, Task } from './types.js';
 
-export interface SpectraResult {
-  settings: SpectraSettings & { sigma2: number; axis: 'raw'; probe: 'gaussian'; reorth: 'full' };
-  blocks: (BlockSpec & { dim: number })[];
-  slq: Record<string, SlqResult>;
-  full: SlqResult | null;
-  js: PairwiseMatrix | null;
-  js0: number | null;
-  w1: PairwiseMatrix | null;
-  w10: number | null;
-  /** Sweeps (k-tangent HVP passes) used for the blocks. */
-  sweeps: number;
-  seconds: number;
-}
 
 export const SIGMA2 = 1e-5;
 

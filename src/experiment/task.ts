@@ -9,24 +9,13 @@ import { createCnn, cnnPresets } from '../models/cnn.js';
 import { createMixer, mixerPresets } from '../models/mixer.js';
 import { createGpt, gptPresets } from '../models/gpt.js';
 import { createMlp, mlpPresets } from '../models/mlp.js';
-import type { Batch, Model, Preset } from '../models/model.js';
+import type { Model, Preset } from '../models/model.js';
+import type { NeuralModel, Task } from './types.js';
 import { createVgg, vggPresets } from '../models/vgg.js';
 import { createVit, vitPresets } from '../models/vit.js';
 import { makeBertTask } from './bert-task.js';
 
-export const NEURAL_MODELS = ['mlp', 'cnn', 'vgg', 'vit', 'gpt', 'mixer', 'bert'] as const;
-export const MODELS = [...NEURAL_MODELS, 'quadratic'] as const;
-export type ModelName = (typeof MODELS)[number];
-export type NeuralModel = (typeof NEURAL_MODELS)[number];
 
-export interface Task {
-  model: Model;
-  /** Training batch number `step` (seeded). */
-  batch(size: number, step: number): Batch;
-  /** A fixed held-out batch of `size` examples. */
-  heldOut(size: number): Batch;
-  data: string;
-}
 
 export function makeTask(name: NeuralModel, preset: Preset, seed: number, dataPath?: string): Task {
   if (name === 'bert') return makeBertTask(preset, seed, dataPath);

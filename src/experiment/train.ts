@@ -8,30 +8,10 @@ import { valueAndGrad } from '../autodiff/index.js';
 import { type Tensor, keep, tidy } from '../tensor/index.js';
 import { argmaxAccuracy, copyTensor } from './evaluate.js';
 import type { TrainSettings } from './settings.js';
-import type { Task } from './task.js';
+import type { OptimizerName, RunResult, Task, TrainingResult } from './types.js';
 
-export type OptimizerName = 'sgd' | 'adam';
 
-export interface RunResult {
-  optimizer: OptimizerName;
-  lr: number;
-  /** Training loss at every step (until divergence). */
-  losses: number[];
-  /** Mean of the last 10% of the recorded losses; null if diverged. */
-  finalLoss: number | null;
-  diverged: { step: number; loss: number } | null;
-  heldOutLoss: number | null;
-  heldOutAccuracy: number | null;
-  seconds: number;
-}
 
-export interface TrainingResult {
-  settings: TrainSettings & { schedule: string; sgdMomentum: number; adamBetas: [number, number] };
-  runs: RunResult[];
-  best: Record<OptimizerName, { lr: number; finalLoss: number } | null>;
-  /** Best SGD final loss minus best Adam final loss (positive: Adam ahead). */
-  gap: number | null;
-}
 
 /** No weight decay for either: the comparison is of the update rules alone. */
 const makeOptimizer = (name: OptimizerName): Optimizer<unknown> =>

@@ -3,11 +3,18 @@
  * pipeline's files (run, outputs, summary, main) import types from here
  * rather than from each other.
  */
-import type { Preset } from '../models/model.js';
-import type { QuadraticCaseResult } from './quadratic.js';
-import type { SpectraResult } from './spectra.js';
-import type { ModelName, NeuralModel } from './task.js';
-import type { TrainingResult } from './train.js';
+import type { PairwiseMatrix, SlqResult } from '../analysis/index.js';
+import type { BlockSpec } from '../hessian/index.js';
+import type { Batch, Model, Preset } from '../models/model.js';
+import type { CaseId } from '../models/quadratic.js';
+import type { HostTrial } from '../optim/host.js';
+import type { SpectraSettings, TrainSettings } from './settings.js';
+
+/** The models `--model` accepts. */
+export const NEURAL_MODELS = ['mlp', 'cnn', 'vgg', 'vit', 'gpt', 'mixer', 'bert'] as const;
+export const MODELS = [...NEURAL_MODELS, 'quadratic'] as const;
+export type ModelName = (typeof MODELS)[number];
+export type NeuralModel = (typeof NEURAL_MODELS)[number];
 
 /** What a run of `npm run experiment` was asked to do (recorded in results.json as `options`). */
 export interface ExperimentOptions {
@@ -46,3 +53,92 @@ export interface QuadraticResult {
 }
 
 export type ModelResult = NeuralResult | QuadraticResult;
+
+/** A model together with its data: batches random-access by step, so every optimizer run sees the same batches. */
+export interface Task {
+  model: Model;
+  /** Training batch number `step` (seeded). */
+  batch(size: number, step: number): Batch;
+  /** A fixed held-out batch of `size` examples. */
+  heldOut(size: number): Batch;
+  data: string;
+}
+
+// Phase 1: spectra at initialization (spectra.ts).
+export interface SpectraResult {
+  settings: SpectraSettings & { sigma2: number; axis: 'raw'; probe: 'gaussian'; reorth: 'full' };
+  blocks: (BlockSpec & { dim: number })[];
+  slq: Record<string, SlqResult>;
+  full: SlqResult | null;
+  js: PairwiseMatrix | null;
+  js0: number | null;
+  w1: PairwiseMatrix | null;
+  w10: number | null;
+  /** Sweeps (k-tangent HVP passes) used for the blocks. */
+  sweeps: number;
+  seconds: number;
+}
+
+// Phase 2: SGD versus Adam (train.ts).
+export type OptimizerName = 'sgd' | 'adam';
+
+export interface RunResult {
+  optimizer: OptimizerName;
+  lr: number;
+  /** Training loss at every step (until divergence). */
+  losses: number[];
+  /** Mean of the last 10% of the recorded losses; null if diverged. */
+  finalLoss: number | null;
+  diverged: { step: number; loss: number } | null;
+  heldOutLoss: number | null;
+  heldOutAccuracy: number | null;
+  seconds: number;
+}
+
+export interface TrainingResult {
+  settings: TrainSettings & { schedule: string; sgdMomentum: number; adamBetas: [number, number] };
+  runs: RunResult[];
+  best: Record<OptimizerName, { lr: number; finalLoss: number } | null>;
+  /** Best SGD final loss minus best Adam final loss (positive: Adam ahead). */
+  gap: number | null;
+}
+
+// Phase 3: the quadratics (quadratic.ts).
+/** One tuned run: the curves of the best learning rate of its grid. */
+export interface QuadRun {
+  method: string;
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  iterations: number[];
+  /** f(w) − f* (may dip a hair below 0 from rounding at convergence). */
+  loss: number[];
+  gradNorm: number[];
+  diverged: boolean;
+  /** Every grid point tried. */
+  trials: HostTrial[];
+}
+
+export interface QuadResult {
+  caseId: CaseId;
+  seed: number;
+  steps: number;
+  kappa: number;
+  blockEigenvalues: number[][];
+  blockKappas: number[];
+  fStar: number;
+  /** GD, Adam (β1 = 0.9, β2 = 0.999), and the theory's Adam (β1 = 0, β2 = 1: v frozen at g₀²). */
+  runs: QuadRun[];
+}
+
+/** A run's final gradient norm and its tuned learning rate. */
+export interface FinalRun { method: string; lr: number; gradNorm: number }
+
+export interface QuadraticCaseResult extends QuadResult {
+  js: PairwiseMatrix;
+  js0: number;
+  /** GD, and the best (lowest final gradient norm) of the Adam variants that did not diverge. */
+  best: { gd: FinalRun; adam: FinalRun };
+  /** log10 of (GD's final gradient norm / best Adam's final gradient norm): Adam's lead in decades. */
+  adamLeadDecades: number;
+}

@@ -14,9 +14,8 @@
  * V characters, M masked positions in the batch.
  */
 import {
-  type Tensor, add, attention, gather, gelu, layerNorm, linear, mergeHeads, reshape, slice, splitHeads,
+  type Tensor, add, attention, gather, gelu, layerNormAffine, linear, mergeHeads, reshape, slice, splitHeads,
 } from '../tensor/index.js';
-import type { MaskedBatch } from '../data/masked.js';
 import { Init } from './init.js';
 import { type Batch, type BlockSpec, type Model, type Params, type Preset, classifier } from './model.js';
 
@@ -67,24 +66,24 @@ export function createBert(config: BertConfig, seed: number, init = new Init(see
     const w = (n: string) => p[`${l}.${n}.weight`], b = (n: string) => p[`${l}.${n}.bias`];
     const heads = (n: string) => splitHeads(linear(x, w(n), b(n)), config.heads); // (B, nh, T, hs)
     const y = mergeHeads(attention(heads('attention.self.query'), heads('attention.self.key'), heads('attention.self.value'))); // (B, T, C)
-    const x1 = layerNorm(add(x, linear(y, w('attention.output.dense'), b('attention.output.dense'))),
+    const x1 = layerNormAffine(add(x, linear(y, w('attention.output.dense'), b('attention.output.dense'))),
       w('attention.output.LayerNorm'), b('attention.output.LayerNorm'));
     const h = gelu(linear(x1, w('intermediate.dense'), b('intermediate.dense'))); // (B, T, I)
-    return layerNorm(add(x1, linear(h, w('output.dense'), b('output.dense'))), w('output.LayerNorm'), b('output.LayerNorm'));
+    return layerNormAffine(add(x1, linear(h, w('output.dense'), b('output.dense'))), w('output.LayerNorm'), b('output.LayerNorm'));
   };
 
   /** Logits (M, V) at the batch's masked positions; `batch.y` holds the M original characters. */
   const logits = (p: Params, batch: Batch): Tensor => {
-    const at = (batch as Partial<MaskedBatch>).at;
+    const at = batch.at;
     if (!at) throw new Error('bert: the batch has no masked positions `at`; make batches with maskedBatch (src/data/masked.ts)');
     const [B, T] = batch.x.shape;
     if (T > config.context) throw new Error(`bert: sequence length ${T} exceeds the context ${config.context}`);
     const pos = slice(p['embeddings.position_embeddings.weight'], [0, 0], [T, C]); // (T, C)
     let x = add(gather(p['embeddings.word_embeddings.weight'], batch.x), pos); // (B, T, C)
-    x = layerNorm(x, p['embeddings.LayerNorm.weight'], p['embeddings.LayerNorm.bias']);
+    x = layerNormAffine(x, p['embeddings.LayerNorm.weight'], p['embeddings.LayerNorm.bias']);
     for (let i = 0; i < config.depth; i++) x = layer(p, `encoder.layer.${i}`, x);
     const h = gather(reshape(x, [B * T, C]), at); // only the masked positions are scored: (M, C)
-    const t = layerNorm(gelu(linear(h, p['cls.predictions.transform.dense.weight'], p['cls.predictions.transform.dense.bias'])),
+    const t = layerNormAffine(gelu(linear(h, p['cls.predictions.transform.dense.weight'], p['cls.predictions.transform.dense.bias'])),
       p['cls.predictions.transform.LayerNorm.weight'], p['cls.predictions.transform.LayerNorm.bias']);
     return linear(t, p['cls.predictions.decoder.weight'], p['cls.predictions.bias']); // (M, V)
   };

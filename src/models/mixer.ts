@@ -12,7 +12,7 @@
  * Hessian block empty at initialization).
  * Shapes: N batch, S patches (tokens), C width, Ht / Hc token / channel MLP widths.
  */
-import { type Tensor, add, gelu, layerNorm, linear, mean, transpose } from '../tensor/index.js';
+import { type Tensor, add, gelu, layerNormAffine, linear, mean, transpose } from '../tensor/index.js';
 import { Init, linearParams } from './init.js';
 import { type Batch, type BlockSpec, type Model, type Params, type Preset, classifier } from './model.js';
 import { patchify } from './vit.js';
@@ -69,11 +69,11 @@ export function createMixer(config: MixerConfig, seed: number, init = new Init(s
     let x = linear(patchify(b.x, config.patch), p['stem.proj.weight'], p['stem.proj.bias']); // (N, S, C)
     for (let i = 0; i < config.depth; i++) {
       const w = (n: string) => p[`blocks.${i}.${n}`];
-      const h = transpose(layerNorm(x, w('norm1.weight'), w('norm1.bias')), [0, 2, 1]); // (N, C, S)
+      const h = transpose(layerNormAffine(x, w('norm1.weight'), w('norm1.bias')), [0, 2, 1]); // (N, C, S)
       x = add(x, transpose(mlp(p, `blocks.${i}.mlp_tokens`, h), [0, 2, 1])); // mixes patches: (N, S, C)
-      x = add(x, mlp(p, `blocks.${i}.mlp_channels`, layerNorm(x, w('norm2.weight'), w('norm2.bias')))); // mixes channels: (N, S, C)
+      x = add(x, mlp(p, `blocks.${i}.mlp_channels`, layerNormAffine(x, w('norm2.weight'), w('norm2.bias')))); // mixes channels: (N, S, C)
     }
-    const pooled = mean(layerNorm(x, p['norm.weight'], p['norm.bias']), 1); // (N, C)
+    const pooled = mean(layerNormAffine(x, p['norm.weight'], p['norm.bias']), 1); // (N, C)
     return linear(pooled, p['head.weight'], p['head.bias']); // (N, classes)
   };
   const layer = (i: number): BlockSpec[] => ['mlp_tokens.fc1', 'mlp_tokens.fc2', 'mlp_channels.fc1', 'mlp_channels.fc2']

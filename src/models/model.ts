@@ -9,6 +9,8 @@ import { type Params, type Tensor, crossEntropy, reshape } from '../tensor/index
 export interface Batch {
   x: Tensor;
   y: Tensor;
+  /** Masked-language batches only: the flat positions (M,) in x's B·T that are scored (see src/data/masked.ts). */
+  at?: Tensor;
 }
 
 export type { Params } from '../tensor/index.js';

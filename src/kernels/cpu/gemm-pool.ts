@@ -37,7 +37,7 @@ ${WASM_TASK_SRC}
 const ctrl = new Int32Array(workerData.ctrl);
 const claim = new BigInt64Array(workerData.ctrl, ${CLAIM_BYTE}, 1);
 const acc = new Float64Array(${MB * NB});
-let pa, pb, out32, out64, tile = null, bufVer = -1, seen = 0;
+let pa, pb, out32, out64, tile = null, wasmId = -1, bufVer = -1, seen = 0;
 // One literal, so every job object has the same hidden class as the warm-up's.
 const readJob = (src) => ({ ${JOB_KEYS.map((key, i) => `${key}: Atomics.load(src, ${P + 2 + i})`).join(', ')} });
 const readWasmJob = (src) => ({ ${WASM_JOB_KEYS.map((key, i) => `${key}: Atomics.load(src, ${P + 2 + i})`).join(', ')} });
@@ -68,8 +68,11 @@ for (;;) {
     bufVer = msg.ver;
     pa = new Float64Array(msg.pa); pb = new Float64Array(msg.pb);
     out32 = new Float32Array(msg.out); out64 = new Float64Array(msg.out);
-    // The shared memory grows in place, so one instance serves every later job.
-    if (msg.wasm && !tile) tile = new WebAssembly.Instance(msg.wasm.module, { env: { memory: msg.wasm.memory } }).exports.tile;
+    // The shared memory grows in place, so one instance serves until the kernel is replaced.
+    if (msg.wasm && msg.wasm.id !== wasmId) {
+      tile = new WebAssembly.Instance(msg.wasm.module, { env: { memory: msg.wasm.memory } }).exports.tile;
+      wasmId = msg.wasm.id;
+    }
   }
   if (bufVer < want) continue; // cannot happen (posts precede the version bump); skip the job if it does
   const nTasks = Atomics.load(ctrl, ${P});
@@ -100,7 +103,7 @@ let seq = 0;
 let bufVer = 0;
 interface Scratch { pa: Float64Array; pb: Float64Array; out: SharedArrayBuffer }
 let buffers: Scratch = { pa: new Float64Array(0), pb: new Float64Array(0), out: new SharedArrayBuffer(0) };
-let wasm: { module: WebAssembly.Module; memory: WebAssembly.Memory } | null = null;
+let wasm: { module: WebAssembly.Module; memory: WebAssembly.Memory; id: number } | null = null;
 
 /** Threads a threaded GEMM uses, the caller included. */
 export function poolThreads(): number {
@@ -156,9 +159,9 @@ export function scratch(paLen: number, pbLen: number, outBytes: number): Scratch
   return buffers;
 }
 
-/** Gives the workers the Wasm kernel: they instantiate `module` on the shared `memory` (once). */
+/** Gives the workers the Wasm kernel: they instantiate `module` on the shared `memory` (once per call of this). */
 export function setPoolWasm(module: WebAssembly.Module, memory: WebAssembly.Memory): void {
-  wasm = { module, memory };
+  wasm = { module, memory, id: (wasm?.id ?? 0) + 1 };
   bufVer++;
   postBuffers();
 }

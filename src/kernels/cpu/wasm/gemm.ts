@@ -6,9 +6,11 @@
 // Operands are packed by the calling thread into one shared WebAssembly.Memory
 // that the pool's workers instantiate the same module on; tasks write C into
 // that memory, and the caller copies it out. Memory layout of one call (bytes):
-//   [0, pb)      packed A, aCount × paLen floats
-//   [pb, out)    packed B, bCount × pbLen floats
-//   [out, end)   C, dense batch × M × N
+//   [0, pb)        packed A, aCount × paLen floats
+//   [pb, out)      packed B, bCount × pbLen floats
+//   [out, rawA)    C, dense batch × M × N
+//   [rawA, rawB)   A as given (copied in whole, then packed by the Wasm packer)
+//   [rawB, end)    B as given
 import { PARALLEL_FLOPS, checkLength, gemm as jsGemm, type GemmParams } from '../gemm.js';
 import { poolThreads, runPooledWasm, setPoolWasm } from '../gemm-pool.js';
 import { assemble } from './wat.js';
@@ -18,8 +20,13 @@ import { KU, MAX_PAGES, MB, MR, NB, NR, NV, WASM_TASK_SRC, type WasmJob, gemmWat
 export type WasmSimd = 'relaxed-simd' | 'simd' | 'none';
 
 type Tile = (pa: number, pb: number, c: number, kp: number, ldc: number, rows: number, cols: number) => void;
+/** pack<w>(src, rs, cs, rows, k, kp, dst): addresses in bytes, strides in elements (see kernel.ts). */
+type Pack = (src: number, rs: number, cs: number, rows: number, k: number, kp: number, dst: number) => void;
+/** packRows<w>(src, cs, strips, k, kp, dst): the same for rs = 1, whole strips only. */
+type PackRows = (src: number, cs: number, strips: number, k: number, kp: number, dst: number) => void;
+type Packer = (src: number, rs: number, cs: number, rows: number, k: number, kp: number, dst: number) => void;
 type RunTask = (t: number, job: WasmJob, tile: Tile) => void;
-interface Kernel { memory: WebAssembly.Memory; tile: Tile; runTask: RunTask; simd: WasmSimd; f32: Float32Array }
+interface Kernel { memory: WebAssembly.Memory; tile: Tile; packA: Packer; packB: Packer; runTask: RunTask; simd: WasmSimd; f32: Float32Array }
 
 /** Tiles shrink (64 → 32 → 16 rows) until each thread has this many, to even out the finish. */
 const TASKS_PER_THREAD = 4;
@@ -56,10 +63,21 @@ function load(): Kernel | null {
   }
   const module = new WebAssembly.Module(assemble(gemmWat({ mr: MR, nv: NV, ku: KU, fma: simd === 'relaxed-simd' })));
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-  const tile = new WebAssembly.Instance(module, { env: { memory } }).exports.tile as Tile;
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const packer = (w: number): Packer => {
+    const pack = exports[`pack${w}`] as Pack, packRows = exports[`packRows${w}`] as PackRows;
+    return (src, rs, cs, rows, k, kp, dst) => {
+      if (rs !== 1) return pack(src, rs, cs, rows, k, kp, dst);
+      // Whole strips read in order as vectors; a ragged last strip goes element by element (it needs zero rows).
+      const full = Math.floor(rows / w);
+      packRows(src, cs, full, k, kp, dst);
+      if (rows > full * w) pack(src + 4 * full * w, 1, cs, rows - full * w, k, kp, dst + 4 * full * w * kp);
+    };
+  };
+  const [tile, packA, packB] = [exports.tile as Tile, packer(MR), packer(NR)];
   const runTask = new Function(`${WASM_TASK_SRC}\nreturn runWasmTask;`)() as RunTask;
   setPoolWasm(module, memory);
-  return (kernel = { memory, tile, runTask, simd, f32: new Float32Array(memory.buffer) });
+  return (kernel = { memory, tile, packA, packB, runTask, simd, f32: new Float32Array(memory.buffer) });
 }
 
 /** Which kernel float32 matmuls run: the Wasm variant, or 'none' when they fall back to JS. */
@@ -100,12 +118,15 @@ export function wasmGemm(p: GemmParams): void {
 
   const kp = Math.max(KU, Math.ceil(k / KU) * KU);
   const paLen = Math.ceil(m / MR) * MR * kp, pbLen = Math.ceil(n / NR) * NR * kp;
-  const pb = 4 * aCount * paLen, out = pb + 4 * bCount * pbLen, end = out + 4 * batch * m * n;
-  if (!reserve(w, end)) return jsGemm(p);
+  const aSpan = (aCount - 1) * p.strideA + m * k, bSpan = (bCount - 1) * p.strideB + k * n;
+  const pb = 4 * aCount * paLen, out = pb + 4 * bCount * pbLen, rawA = out + 4 * batch * m * n, rawB = rawA + 4 * aSpan;
+  if (!reserve(w, rawB + 4 * bSpan)) return jsGemm(p);
+  w.f32.set(a.subarray(0, aSpan), rawA / 4);
+  w.f32.set(b.subarray(0, bSpan), rawB / 4);
   // op(A) is M×K with element (i, q) at a[i·K + q], or a[q·M + i] when transposed;
   // op(B)ᵀ is N×K with (j, q) at b[q·N + j], or b[j·K + q] when transposed.
-  for (let i = 0; i < aCount; i++) packStrips(a, i * p.strideA, transA ? 1 : k, transA ? m : 1, m, k, kp, MR, w.f32, i * paLen);
-  for (let i = 0; i < bCount; i++) packStrips(b, i * p.strideB, transB ? k : 1, transB ? 1 : n, n, k, kp, NR, w.f32, pb / 4 + i * pbLen);
+  for (let i = 0; i < aCount; i++) w.packA(rawA + 4 * i * p.strideA, transA ? 1 : k, transA ? m : 1, m, k, kp, 4 * i * paLen);
+  for (let i = 0; i < bCount; i++) w.packB(rawB + 4 * i * p.strideB, transB ? k : 1, transB ? 1 : n, n, k, kp, pb + 4 * i * pbLen);
 
   const threads = poolThreads(), flops = 2 * batch * m * n * k;
   let threaded = threads > 1 && flops >= WASM_PARALLEL_FLOPS;
@@ -125,26 +146,4 @@ export function wasmGemm(p: GemmParams): void {
   const mn = m * n, o = out / 4;
   if (p.strideC === mn) c.set(w.f32.subarray(o, o + batch * mn));
   else for (let i = 0; i < batch; i++) c.set(w.f32.subarray(o + i * mn, o + (i + 1) * mn), i * p.strideC);
-}
-
-/**
- * Packs the rows of a rows×k matrix X, element (i, q) at x[off + i·rs + q·cs],
- * into strips of w rows stored k-major: dst[dOff + s·kp·w + q·w + r] = X[s·w + r, q],
- * zero for rows past the end and for q in [k, kp) (the memory is reused, so padding is written every time).
- */
-function packStrips(
-  x: Float32Array, off: number, rs: number, cs: number, rows: number, k: number, kp: number,
-  w: number, dst: Float32Array, dOff: number,
-): void {
-  const strips = Math.ceil(rows / w);
-  for (let s = 0; s < strips; s++) {
-    const base = dOff + s * kp * w;
-    for (let r = 0; r < w; r++) {
-      const i = s * w + r;
-      const src = off + i * rs;
-      let q = 0;
-      if (i < rows) for (; q < k; q++) dst[base + q * w + r] = x[src + q * cs];
-      for (; q < kp; q++) dst[base + q * w + r] = 0;
-    }
-  }
 }

@@ -33,9 +33,11 @@ const TASKS_PER_THREAD = 4;
 /** Tiny matrices (attention heads) are grouped so that one claimed task does at least this much. */
 const MIN_TASK_FLOPS = 1 << 17;
 /**
- * Below this many flops a Wasm GEMM stays on the calling thread: the kernel is
- * ~4× the JS one's speed, so the futex wake-up that the JS gemm amortises at
- * 1 MFLOP (PARALLEL_FLOPS) needs about four times the work here.
+ * Below this many flops a Wasm GEMM stays on the calling thread. The kernel
+ * runs 4–8× the JS one's speed, so the futex wake-up that the JS gemm
+ * amortises at 1 MFLOP (PARALLEL_FLOPS) needs at least four times the work
+ * here. An estimate from that ratio, not a measured crossover: this machine
+ * was too loaded by other jobs to time 1 against 2 threads on small products.
  */
 export const WASM_PARALLEL_FLOPS = 4 * PARALLEL_FLOPS;
 

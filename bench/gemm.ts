@@ -8,9 +8,10 @@ import { median, timeIt } from './timing.js';
 
 export interface GemmBenchRow { shape: string; threads: number; gflops: number; ms: number }
 
-interface Case { label: string; batch: number; m: number; k: number; n: number; transA?: boolean; transB?: boolean }
+export interface Case { label: string; batch: number; m: number; k: number; n: number; transA?: boolean; transB?: boolean }
 
-const CASES: Case[] = [
+/** Square sizes and the Transformer's matmul shapes (d 64, B·T 512, 4 heads of 16). */
+export const CASES: Case[] = [
   ...[128, 256, 512, 1024].map((s) => ({ label: `${s}×${s}×${s}`, batch: 1, m: s, k: s, n: s })),
   { label: '512×64×64 (attn out-proj, B·T=512)', batch: 1, m: 512, k: 64, n: 64 },
   { label: '512×64×192 (qkv-proj)', batch: 1, m: 512, k: 64, n: 192 },

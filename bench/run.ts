@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --json FILE] [--webgpu] [--write-readme] [--quick]`
  *
- * CPU matmul GFLOP/s; forward, gradient and HVP time of the reference MLP and
+ * CPU matmul GFLOP/s; the Wasm SIMD gemm against the JS gemm and
+ * @tensorflow/tfjs-backend-wasm, interleaved in this run; forward, gradient and HVP time of the reference MLP and
  * Transformer with the ratios HVP/gradient and gradient/forward; the same
  * matmul and MLP gradient in @tensorflow/tfjs-backend-cpu in the same run;
  * blockwise HVPs in one sweep against one HVP per block; and with --webgpu
@@ -18,6 +19,7 @@ import { createCpuBackend, shutdownGemmPool } from '../src/kernels/cpu/index.js'
 import { markdownTable } from '../src/report/markdown.js';
 import { benchBlocks } from './blocks.js';
 import { benchGemm } from './gemm.js';
+import { benchWasmGemm, wasmGemmTable } from './gemm-wasm.js';
 import { benchModels } from './models.js';
 import { benchTfjs } from './tfjs.js';
 
@@ -38,6 +40,12 @@ const gemmRows = await benchGemm();
 const md: string[] = [];
 md.push('CPU matmul (float32):', '', markdownTable(['shape', 'threads', 'GFLOP/s', 'ms'],
   gemmRows.map((r) => [r.shape, r.threads, r.gflops.toFixed(2), r.ms.toFixed(3)])), '');
+
+const wasmGemm = await benchWasmGemm(runs);
+const wasmTable = wasmGemmTable(wasmGemm);
+md.push(`Wasm SIMD gemm (kernel: ${wasmGemm.kernel}) against the JS gemm and @tensorflow/tfjs-backend-wasm, interleaved in this run, GFLOP/s:`,
+  '', markdownTable(wasmTable.header, wasmTable.rows), '');
+if (wasmGemm.tfjsError) md.push(`tfjs-backend-wasm did not start: ${wasmGemm.tfjsError}`, '');
 
 const modelRows = benchModels(runs);
 md.push('Forward, gradient and Hessian-vector product (CPU backend, float32):', '',
@@ -76,7 +84,7 @@ shutdownGemmPool();
 const text = md.join('\n');
 console.log(text);
 if (opts.json) {
-  await writeFile(opts.json, JSON.stringify({ device, date: new Date().toISOString(), gemm: gemmRows, models: modelRows, tfjs: tf, blocks, webgpu }, null, 2));
+  await writeFile(opts.json, JSON.stringify({ device, date: new Date().toISOString(), gemm: gemmRows, wasmGemm, models: modelRows, tfjs: tf, blocks, webgpu }, null, 2));
   console.log(`wrote ${opts.json}`);
 }
 if (opts.writeReadme) {

@@ -19,20 +19,19 @@ export interface TfjsRow {
 /**
  * tfjs-core's CommonJS build registers no gradients, and its ES build imports
  * directories, which Node's ESM loader refuses; so bundle the ES build (with
- * every gradient and the CPU backend) into one file with esbuild and load that.
+ * every gradient and the given backends) into one file with esbuild and load that.
  */
-async function loadTfjs(): Promise<typeof TF> {
+export async function loadTfjs<T = typeof TF>(
+  contents = "export * from '@tensorflow/tfjs-core'; import '@tensorflow/tfjs-core/dist/register_all_gradients'; import '@tensorflow/tfjs-backend-cpu';",
+): Promise<T> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hg-tfjs-'));
   const outfile = path.join(dir, 'tfjs.cjs');
   await build({
-    stdin: {
-      contents: "export * from '@tensorflow/tfjs-core'; import '@tensorflow/tfjs-core/dist/register_all_gradients'; import '@tensorflow/tfjs-backend-cpu';",
-      resolveDir: process.cwd(),
-    },
+    stdin: { contents, resolveDir: process.cwd() },
     // One copy of tfjs-core: resolve every package to its ES build.
     bundle: true, format: 'cjs', platform: 'node', mainFields: ['module', 'main'], outfile, logLevel: 'silent',
   });
-  return createRequire(import.meta.url)(outfile) as typeof TF;
+  return createRequire(import.meta.url)(outfile) as T;
 }
 
 export async function benchTfjs(runs = 5): Promise<TfjsRow> {

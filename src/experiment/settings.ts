@@ -22,6 +22,8 @@ export interface SpectraSettings {
   /** Steps and probes for the full Hessian (dimension = all parameters). */
   fullSteps: number;
   fullProbes: number;
+  /** Gaussian broadening σ² of the raw-axis densities (the paper's 1e-5). */
+  sigma2: number;
 }
 
 export interface TrainSettings {
@@ -62,15 +64,15 @@ export function settingsFor(model: string, preset: Preset): Settings {
 
 export const SETTINGS: Record<Preset, Settings> = {
   tiny: {
-    spectra: { batch: 16, steps: 8, probes: 2, fullSteps: 8, fullProbes: 1 },
+    spectra: { batch: 16, steps: 8, probes: 2, fullSteps: 8, fullProbes: 1, sigma2: 1e-5 },
     train: { steps: 8, batch: 16, ...GRIDS, sgdLrs: [0.1], adamLrs: [1e-3], heldOut: 64 },
   },
   small: {
-    spectra: { batch: 64, steps: 32, probes: 3, fullSteps: 32, fullProbes: 2 },
+    spectra: { batch: 64, steps: 32, probes: 3, fullSteps: 32, fullProbes: 2, sigma2: 1e-5 },
     train: { steps: 300, batch: 64, ...GRIDS, heldOut: 1000 },
   },
   paper: {
-    spectra: { batch: 128, steps: 100, probes: 10, fullSteps: 100, fullProbes: 10 },
+    spectra: { batch: 128, steps: 100, probes: 10, fullSteps: 100, fullProbes: 10, sigma2: 1e-5 },
     train: { steps: 5000, batch: 128, ...GRIDS, heldOut: 2000 },
   },
 };

@@ -106,7 +106,8 @@ function packStrips(
   }
 }
 
-function checkLength(name: string, x: FloatArray, count: number, stride: number, size: number): void {
+/** Throws a RangeError naming the operand when it is too short for `count` batches `stride` apart. */
+export function checkLength(name: string, x: FloatArray, count: number, stride: number, size: number): void {
   const need = (count - 1) * stride + size;
   if (x.length < need) throw new RangeError(`gemm: ${name} has ${x.length} elements, needs ${need}`);
 }

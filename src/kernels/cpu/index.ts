@@ -1,15 +1,21 @@
-/** The CPU backend as heterograd uses it: the reference loops plus the tiled, two-thread gemm. */
+/**
+ * The CPU backend as heterograd uses it: the reference loops plus the tiled,
+ * two-thread gemm, float32 on the Wasm SIMD kernel (JS where Wasm SIMD is
+ * missing, and for float64).
+ */
 import { CpuBackend } from './backend.js';
-import { allocFloat, gemm } from './gemm.js';
+import { allocFloat } from './gemm.js';
+import { wasmGemm } from './wasm/gemm.js';
 import { arrayFor, type DType } from '../../tensor/dtype.js';
 
 export { CpuBackend, type CpuBackendOptions } from './backend.js';
 export { matmulReference } from './matmul.js';
 export { shutdownGemmPool } from './gemm.js';
+export { wasmGemmKind } from './wasm/gemm.js';
 
 /** Float storage comes from gemm's allocator (plain arrays: gemm packs every operand on the calling thread, see allocFloat). */
 const alloc = (dtype: DType, n: number) => (dtype === 'int32' ? arrayFor(dtype, n) : allocFloat(dtype, n));
 
 export function createCpuBackend(): CpuBackend {
-  return new CpuBackend({ gemm, alloc });
+  return new CpuBackend({ gemm: wasmGemm, alloc });
 }

@@ -22,7 +22,10 @@ class LockstepSweeps {
   private readonly running = new Set<string>();
   sweeps = 0;
 
-  constructor(private readonly loss: LossFn, private readonly params: Record<string, Tensor>, blocks: BlockSpec[]) {
+  constructor(
+    private readonly loss: LossFn, private readonly params: Record<string, Tensor>, blocks: BlockSpec[],
+    private readonly onSweep?: (sweeps: number) => void,
+  ) {
     for (const b of blocks) this.running.add(b.name);
   }
 
@@ -44,7 +47,10 @@ class LockstepSweeps {
     this.pending.clear();
     this.sweeps++;
     blockHvps(this.loss, this.params, batch.map(({ block, v }) => ({ block, v })))
-      .then((rs) => batch.forEach((p, i) => p.resolve(rs[i])))
+      .then((rs) => {
+        this.onSweep?.(this.sweeps);
+        batch.forEach((p, i) => p.resolve(rs[i]));
+      })
       .catch((e) => batch.forEach((p) => p.reject(e)));
   }
 }
@@ -56,6 +62,8 @@ export interface BlockSpectraOptions extends Omit<SlqOptions, 'label' | 'resumeF
   onProbe?: (block: string, probe: SlqProbe, partial: SlqResult) => void | Promise<void>;
   /** Answer all blocks' matvecs with one k-tangent sweep (default true); false runs one HVP per block per step. */
   shareSweeps?: boolean;
+  /** Called after every sweep (one Lanczos step of every running block) with the sweeps so far: progress by steps, not probes. */
+  onSweep?: (sweeps: number) => void;
 }
 
 /** SLQ of every block's H_bb. Results are keyed by block name, in the given order. */
@@ -69,7 +77,7 @@ export async function blockSpectra(
     seen.add(b.name);
     blockDim(params, b);
   }
-  const { resumeFrom, onProbe, shareSweeps = true, ...common } = opts;
+  const { resumeFrom, onProbe, onSweep, shareSweeps = true, ...common } = opts;
   const steps = common.steps ?? 100;
   // A block smaller than the step count is solved exactly in `dim` steps; it then
   // drops out of the lockstep while the larger blocks go on.
@@ -84,11 +92,15 @@ export async function blockSpectra(
   if (!shareSweeps) {
     let sweeps = 0;
     for (const b of blocks) {
-      results[b.name] = await run(b, async (v) => { sweeps++; return (await blockHvps(loss, params, [{ block: b, v }]))[0]; });
+      results[b.name] = await run(b, async (v) => {
+        const hv = (await blockHvps(loss, params, [{ block: b, v }]))[0];
+        onSweep?.(++sweeps);
+        return hv;
+      });
     }
     return { results, sweeps };
   }
-  const lock = new LockstepSweeps(loss, params, blocks);
+  const lock = new LockstepSweeps(loss, params, blocks, onSweep);
   const done = await Promise.all(blocks.map(async (b) => {
     try {
       return await run(b, lock.matvec(b));

@@ -54,7 +54,7 @@ describe('npm run experiment', () => {
   it('names the valid models, presets and flags on bad input (exit code 2)', async () => {
     const m = await cliFails(['--model', 'resnet']);
     expect(m.code).toBe(2);
-    expect(m.stderr).toContain("unknown model 'resnet'; valid: mlp, cnn, vgg, vit, gpt, quadratic");
+    expect(m.stderr).toContain("unknown model 'resnet'; valid: mlp, cnn, vgg, vit, gpt, mixer, bert, quadratic");
     const p = await cliFails(['--model', 'vit', '--preset', 'huge']);
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('valid: tiny, small, paper');

@@ -2,7 +2,7 @@
  * The README's API tour, runnable: `npx tsx examples/tour.ts`.
  * test/examples.test.ts runs it, so the README's examples cannot rot.
  */
-import * as hg from '../src/index.js';
+import * as hg from 'heterograd'; // this package, by name (package.json exports)
 
 export function tour(): Record<string, number[]> {
   // Tensors are float32 by default; float64 runs on the CPU backend.

@@ -74,11 +74,12 @@ export async function trainOne(
   let heldOutAccuracy: number | null = null;
   if (!diverged) {
     const hb = task.heldOut(s.heldOut);
+    const heldLoss = tidy(() => model.loss(params, hb, 'eval', buffers));
     [heldOutLoss, heldOutAccuracy] = await Promise.all([
-      tidy(() => model.loss(params, hb, 'eval', buffers)).itemAsync(),
+      heldLoss.itemAsync(),
       argmaxAccuracy(tidy(() => model.logits(params, hb, 'eval', buffers)), hb.y),
     ]);
-    disposeTree(hb);
+    disposeTree([hb, heldLoss]);
   }
   disposeTree([params, state, buffers]);
   const tail = losses.slice(-Math.max(1, Math.round(losses.length / 10)));

@@ -4,8 +4,8 @@
  * stops and is recorded as diverged at that step, and the others go on.
  */
 import { type Optimizer, adam, clipByGlobalNorm, disposeTree, sgd, update, warmupCosine } from '../optim/index.js';
-import { valueAndGrad } from '../autodiff/index.js';
-import { type Tensor, keep, tidy } from '../tensor/index.js';
+import { lossGradAndBuffers } from '../models/buffers.js';
+import { type Params, keep, tidy } from '../tensor/index.js';
 import { argmaxAccuracy, copyTensor } from './evaluate.js';
 import type { TrainSettings } from './settings.js';
 import type { OptimizerName, RunResult, Task, TrainingResult } from './types.js';
@@ -25,13 +25,18 @@ export async function trainOne(
   const opt = makeOptimizer(optimizer);
   const schedule = warmupCosine(lr, { warmup: Math.max(1, Math.round(0.05 * s.steps)), total: s.steps, minLr: 0.1 * lr });
   const { model } = task;
-  let params = keep(tidy(() => Object.fromEntries(Object.entries(model.params).map(([k, v]) => [k, copyTensor(v)]))));
+  const copy = (p: Params): Params => keep(tidy(() => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, copyTensor(v)]))));
+  let params = copy(model.params);
+  // BatchNorm running statistics: updated by every training step, read by the held-out evaluation ('eval' mode).
+  let buffers = copy(model.buffers ?? {});
   let state = opt.init(params);
   const losses: number[] = [];
   let diverged: RunResult['diverged'] = null;
   for (let step = 0; step < s.steps; step++) {
     const batch = task.batch(s.batch, step);
-    const { value, grads } = valueAndGrad((p: Record<string, Tensor>) => model.loss(p, batch, 'train'))(params);
+    const { value, grads, buffers: nextBuffers } = lossGradAndBuffers(model, params, buffers, batch);
+    disposeTree(buffers);
+    buffers = nextBuffers;
     const loss = await value.itemAsync();
     disposeTree([value, batch]);
     if (!Number.isFinite(loss)) {
@@ -49,13 +54,14 @@ export async function trainOne(
   let heldOutAccuracy: number | null = null;
   if (!diverged) {
     const hb = task.heldOut(s.heldOut);
+    const heldLoss = tidy(() => model.loss(params, hb, 'eval', buffers));
     [heldOutLoss, heldOutAccuracy] = await Promise.all([
-      tidy(() => model.loss(params, hb, 'train')).itemAsync(),
-      argmaxAccuracy(tidy(() => model.logits(params, hb, 'train')), hb.y),
+      heldLoss.itemAsync(),
+      argmaxAccuracy(tidy(() => model.logits(params, hb, 'eval', buffers)), hb.y),
     ]);
-    disposeTree(hb);
+    disposeTree([hb, heldLoss]);
   }
-  disposeTree([params, state]);
+  disposeTree([params, state, buffers]);
   const tail = losses.slice(-Math.max(1, Math.round(losses.length / 10)));
   return {
     optimizer, lr, losses,

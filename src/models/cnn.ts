@@ -4,16 +4,18 @@
  * changes), global average pooling and a linear head. Names follow
  * torchvision's ResNet (`layer1.0.conv1.weight`, `layer2.0.downsample.0.weight`).
  *
- * BatchNorm normalizes with the batch's statistics while training. In
- * `eval` mode — used when the Hessian is measured — the statistics are the
- * same batch's but frozen (treated as constants), so the Hessian is that of a
- * fixed per-channel affine map, as with the paper's code in eval mode.
+ * BatchNorm (src/models/batchnorm.ts) follows PyTorch: batch statistics
+ * while training, which also update running statistics (buffers,
+ * `bn1.running_mean` / `bn1.running_var`, momentum 0.1, unbiased variance);
+ * running statistics in 'eval' mode. The Hessian is measured in 'eval' mode,
+ * as with the paper's code (`model.eval()`): at initialization every BatchNorm
+ * is then γ·x/√(1+ε) + β, essentially the identity. 'batch' mode keeps the
+ * batch's statistics but frozen (see `BnMode`).
  */
-import {
-  type Tensor, add, div, globalAvgPool, linear, mean, mul, relu, reshape, sqrt, square, stopGradient, sub, conv2d,
-} from '../tensor/index.js';
+import { type Tensor, add, globalAvgPool, linear, relu, reshape, conv2d } from '../tensor/index.js';
+import { type BnMode, batchNorm, initialRunning, runningNames, runningOf, updateRunning } from './batchnorm.js';
 import { Init, linearParams } from './init.js';
-import { type Batch, type BlockSpec, type Model, type Params, type Preset, classifier } from './model.js';
+import { type Batch, type BlockSpec, type Model, type Params, type Preset, classifier, classifierLoss } from './model.js';
 
 export interface CnnConfig {
   /** Stride of the 3×3 stem: 2 halves the 28×28 digit at once (ResNet's own stem downsamples by 4). */
@@ -33,43 +35,43 @@ export const cnnPresets: Record<Preset, CnnConfig> = {
   paper: { stemStride: 1, channels: [64, 128, 256, 512], blocksPerStage: 2, classes: 10 },
 };
 
-/** BatchNorm over (B, H, W) per channel of x (B, C, H, W). */
-export function batchNorm(x: Tensor, gamma: Tensor, beta: Tensor, mode: 'train' | 'eval', eps = 1e-5): Tensor {
-  let mu = mean(x, [0, 2, 3], true);
-  let v = mean(square(sub(x, mu)), [0, 2, 3], true);
-  if (mode === 'eval') { mu = stopGradient(mu); v = stopGradient(v); }
-  const c = x.shape[1];
-  const y = div(sub(x, mu), sqrt(add(v, eps)));
-  return add(mul(y, reshape(gamma, [1, c, 1, 1])), reshape(beta, [1, c, 1, 1]));
-}
-
 const convW = (init: Init, cout: number, cin: number, k: number) => init.fanIn([cout, cin, k, k], cin * k * k);
-const bnParams = (init: Init, name: string, c: number): Params => ({
-  [`${name}.weight`]: init.const([c], 1), [`${name}.bias`]: init.const([c], 0),
-});
 
 export function createCnn(config: CnnConfig, seed: number, init = new Init(seed)): Model<CnnConfig> {
-  const params: Params = { 'conv1.weight': convW(init, config.channels[0], 1, 3), ...bnParams(init, 'bn1', config.channels[0]) };
+  // Init.const draws no random numbers, so adding the buffers left the seeded parameters as they were.
+  const buffers: Params = {};
+  const bnParams = (name: string, c: number): Params => {
+    Object.assign(buffers, initialRunning(name, (shape, v) => init.const(shape, v), c));
+    return { [`${name}.weight`]: init.const([c], 1), [`${name}.bias`]: init.const([c], 0) };
+  };
+  const params: Params = { 'conv1.weight': convW(init, config.channels[0], 1, 3), ...bnParams('bn1', config.channels[0]) };
   const convs: BlockSpec[] = [{ name: 'conv1', param: 'conv1.weight' }];
   let cin = config.channels[0];
   config.channels.forEach((c, s) => {
     for (let b = 0; b < config.blocksPerStage; b++) {
       const pre = `layer${s + 1}.${b}`;
       const inC = b === 0 ? cin : c;
-      Object.assign(params, { [`${pre}.conv1.weight`]: convW(init, c, inC, 3), ...bnParams(init, `${pre}.bn1`, c) });
-      Object.assign(params, { [`${pre}.conv2.weight`]: convW(init, c, c, 3), ...bnParams(init, `${pre}.bn2`, c) });
+      Object.assign(params, { [`${pre}.conv1.weight`]: convW(init, c, inC, 3), ...bnParams(`${pre}.bn1`, c) });
+      Object.assign(params, { [`${pre}.conv2.weight`]: convW(init, c, c, 3), ...bnParams(`${pre}.bn2`, c) });
       convs.push({ name: `${pre}.conv1`, param: `${pre}.conv1.weight` }, { name: `${pre}.conv2`, param: `${pre}.conv2.weight` });
       if (b === 0 && (s > 0 || inC !== c)) {
-        Object.assign(params, { [`${pre}.downsample.0.weight`]: convW(init, c, inC, 1), ...bnParams(init, `${pre}.downsample.1`, c) });
+        Object.assign(params, { [`${pre}.downsample.0.weight`]: convW(init, c, inC, 1), ...bnParams(`${pre}.downsample.1`, c) });
       }
     }
     cin = c;
   });
   Object.assign(params, linearParams(init, 'fc', cin, config.classes));
 
-  const logits = (p: Params, b: Batch, mode: 'train' | 'eval' = 'train'): Tensor => {
+  /** Logits (N, classes); with `updated`, each BatchNorm also writes its running update there. */
+  const forward = (p: Params, b: Batch, mode: BnMode, bufs: Params, updated?: Params): Tensor => {
     const n = b.x.shape[0];
-    const bn = (x: Tensor, name: string) => batchNorm(x, p[`${name}.weight`], p[`${name}.bias`], mode);
+    const bn = (x: Tensor, name: string) => {
+      if (updated) {
+        const next = updateRunning(runningOf(bufs, name), x), names = runningNames(name);
+        Object.assign(updated, { [names.mean]: next.mean, [names.var]: next.var });
+      }
+      return batchNorm(x, p[`${name}.weight`], p[`${name}.bias`], mode, mode === 'eval' ? runningOf(bufs, name) : undefined);
+    };
     let x = relu(bn(conv2d(reshape(b.x, [n, 1, 28, 28]), p['conv1.weight'], undefined, config.stemStride, 1), 'bn1')); // (N, c0, 28/s, 28/s)
     config.channels.forEach((_, s) => {
       for (let k = 0; k < config.blocksPerStage; k++) {
@@ -88,7 +90,12 @@ export function createCnn(config: CnnConfig, seed: number, init = new Init(seed)
     name: 'cnn',
     config,
     params,
-    logits,
+    buffers,
+    logits: (p, b, mode = 'train', bufs = buffers) => forward(p, b, mode, bufs),
+    lossAndBuffers: (p, bufs, b) => {
+      const updated: Params = {};
+      return { loss: classifierLoss(forward(p, b, 'train', bufs, updated), b), buffers: updated };
+    },
     blocks: () => [...convs, { name: 'fc', param: 'fc.weight' }],
   });
 }

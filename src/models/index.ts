@@ -7,7 +7,10 @@ export { type Model, type Batch, type Preset, type Params, PRESETS, paramCount, 
 export { Init, linearParams } from './init.js';
 export { createMlp, mlpPresets, type MlpConfig } from './mlp.js';
 export { createHeteroMlp, heteroMlpPresets, layerScales, effectiveParams, type HeteroMlpConfig } from './hetero-mlp.js';
-export { createCnn, cnnPresets, batchNorm, type CnnConfig } from './cnn.js';
+export { createCnn, cnnPresets, type CnnConfig } from './cnn.js';
+export { batchNorm, updateRunning, BN_MODES, type BnMode } from './batchnorm.js';
+export { createMixer, mixerPresets, type MixerConfig } from './mixer.js';
+export { createBert, bertPresets, type BertConfig } from './bert.js';
 export { createVgg, vggPresets, maxPool2, type VggConfig } from './vgg.js';
 export { createVit, vitPresets, patchify, type VitConfig } from './vit.js';
 export { createGpt, gptPresets, type GptConfig } from './gpt.js';

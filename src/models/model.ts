@@ -55,15 +55,6 @@ export interface Model<C = unknown> {
   blocks(): BlockSpec[];
 }
 
-/**
- * How BatchNorm layers normalize (models without BatchNorm ignore it):
- * 'eval' uses the running statistics (PyTorch's eval(); the Hessian default),
- * 'batch' the batch's own statistics treated as constants, 'train' the batch's
- * statistics differentiated through (PyTorch's train()).
- */
-export const BN_MODES = ['eval', 'batch', 'train'] as const;
-export type BnMode = (typeof BN_MODES)[number];
-
 export type Preset = 'tiny' | 'small' | 'paper';
 export const PRESETS: readonly Preset[] = ['tiny', 'small', 'paper'];
 

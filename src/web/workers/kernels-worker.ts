@@ -5,6 +5,7 @@
  */
 import { CpuBackend } from '../../kernels/cpu/backend.js';
 import type { WebGpuBackend } from '../../kernels/webgpu/backend.js';
+import { setBackend } from '../../tensor/index.js';
 import { webBackend } from '../backend.js';
 import { KERNELS, benchCase, checkKernel } from '../kernels.js';
 import type { KernelMessage, KernelRequest } from '../protocol.js';
@@ -15,6 +16,7 @@ async function run(r: KernelRequest): Promise<void> {
   const t0 = performance.now();
   const b = await webBackend('webgpu');
   const gpu = b.backend as WebGpuBackend;
+  setBackend(gpu);
   post({ type: 'backend', device: b.device, kind: b.kind });
   const cpu = new CpuBackend();
   for (const k of KERNELS) for (const result of await checkKernel(k, gpu, cpu)) post({ type: 'check', result });

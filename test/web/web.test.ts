@@ -79,8 +79,8 @@ describe.skipIf(!have && !CI)('the browser page', () => {
     }, png.toString('base64'));
   }
 
-  async function screenshot(page: Page, name: string): Promise<void> {
-    const png = await page.screenshot({ fullPage: false });
+  async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+    const png = await page.screenshot({ fullPage });
     expect(await inked(page, png)).toBeGreaterThan(0.01);
     if (shots) {
       await mkdir('docs', { recursive: true });
@@ -110,7 +110,7 @@ describe.skipIf(!have && !CI)('the browser page', () => {
 
     expect(await page.locator('#heatmap rect').count()).toBe(node.blocks.length ** 2);
     expect(await page.locator('#densities path').count()).toBe(node.blocks.length);
-    await screenshot(page, 'analysis');
+    await screenshot(page, 'analysis', true);
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

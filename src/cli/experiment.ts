@@ -1,17 +1,21 @@
 /**
- * `npm run experiment -- --model vit [--preset tiny|small|paper] [--backend auto|webgpu|cpu]
- *   [--seed N] [--out DIR] [--resume] [--data PATH]`
+ * `npm run experiment -- --model vit [--preset tiny|small|paper] [--backend auto|webgpu|cpu] [--seeds 0,1,2]
+ *   [--out DIR] [--resume] [--data PATH] [settings…]`
  *
  * Reproduces the paper's pipeline for each model: block spectra and JS⁰ at
  * initialization, SGD versus Adam, and for `quadratic` the four cases; writes
- * DIR/results.json, SVG figures and DIR/report.html. Bad arguments exit with
- * code 2 and list the valid choices.
+ * DIR/results.json, figures and DIR/report.html. Every setting that changes a
+ * result can be given here or in `--config FILE` (JSON, the same names in
+ * camelCase); flags win over the file. Bad arguments exit with code 2 and
+ * name what is valid, before any work starts.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { PRESETS, type Preset } from '../models/model.js';
-import { MODELS, type ModelName } from '../experiment/types.js';
+import { FIGURE_FORMATS, parseFigureFormats } from '../report/index.js';
+import { ConfigError, MAX_SEED, checkOverrides } from '../experiment/config.js';
 import { runExperiment } from '../experiment/main.js';
-import type { ExperimentOptions } from '../experiment/types.js';
+import { MODELS, type ExperimentOptions, type ModelName } from '../experiment/types.js';
 
 const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
 
@@ -22,17 +26,38 @@ function oneOf<T extends string>(what: string, valid: readonly T[]) {
   };
 }
 
+const items = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
 function modelList(v: string): ModelName[] {
-  const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = items(v);
   if (names.length === 0) throw new InvalidArgumentError(`no model given; valid: ${MODELS.join(', ')}`);
   return names.map(oneOf('model', MODELS));
 }
 
+/** A number as typed: '' and '1e' are errors, not 0 or NaN. */
+function num(v: string): number {
+  const n = v.trim() === '' ? NaN : Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`'${v}' is not a number`);
+  return n;
+}
+
 function integer(v: string): number {
-  const n = Number(v);
+  const n = num(v);
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`'${v}' is not an integer`);
   return n;
 }
+
+function seedValue(v: string): number {
+  const n = integer(v);
+  if (n < 0 || n > MAX_SEED) throw new InvalidArgumentError(`seed ${v} is out of range; valid: 0 to ${MAX_SEED}`);
+  return n;
+}
+
+const numbers = (v: string) => {
+  const xs = items(v);
+  if (xs.length === 0) throw new InvalidArgumentError('expected a comma-separated list of numbers');
+  return xs.map(num);
+};
 
 const program = new Command()
   .name('npm run experiment --')
@@ -40,28 +65,88 @@ const program = new Command()
   .requiredOption('--model <names>', `comma-separated models: ${MODELS.join(', ')}`, modelList)
   .option('--preset <preset>', `model size: ${PRESETS.join(', ')}`, oneOf('preset', PRESETS), 'small' as Preset)
   .option('--backend <backend>', `compute backend: ${BACKENDS.join(', ')}`, oneOf('backend', BACKENDS), 'auto' as const)
-  .option('--seed <n>', 'seed for initialization, data order and probes', integer, 0)
+  .option('--seed <n>', 'one seed for initialization, data order and probes (default 0)', seedValue)
+  .option('--seeds <list>', 'several seeds, e.g. 0,1,2: each reruns everything; results carry intervals across seeds', (v) => items(v).map(seedValue))
   .option('--out <dir>', 'output directory', 'runs/latest')
-  .option('--resume', 'reuse finished pieces of an interrupted run in --out', false)
-  .option('--data <path>', 'your own data: an MNIST IDX directory (vision models) or a text file (gpt)')
+  .option('--resume', 'reuse finished pieces of an interrupted run in --out (refused if they were made with other settings, data or backend)', false)
+  .option('--data <path>', 'your own data: an MNIST IDX directory (vision models) or a text file (gpt, bert)')
+  .option('--config <file>', 'a JSON file of settings (probes, steps, sigma2, bn, trainSteps, sgdLrs, …); flags win over it')
+  .option('--probes <n>', 'SLQ probes per block', integer)
+  .option('--steps <m>', 'Lanczos steps per probe (blocks and the full Hessian)', integer)
+  .option('--spectra-batch <n>', 'examples (text: windows) in the fixed batch the Hessian is measured on', integer)
+  .option('--sigma2 <s>', 'Gaussian broadening σ² of the raw-axis densities', num)
+  .addOption(new Option('--bn <mode>', 'BatchNorm for the Hessian: eval (running statistics, PyTorch eval()), batch (batch statistics as constants), train (differentiated)').choices(['eval', 'batch', 'train']))
+  .option('--train-steps <n>', 'training steps per run', integer)
+  .option('--train-batch <n>', 'training batch size', integer)
+  .option('--sgd-lrs <list>', 'SGD learning-rate grid, e.g. 0.3,0.1,0.03', numbers)
+  .option('--adam-lrs <list>', 'Adam learning-rate grid, e.g. 3e-3,1e-3,3e-4', numbers)
+  .option('--optimizers <list>', 'optimizers to compare: sgd, adam, sgd-blockwise, adam-mini (default sgd,adam)', items)
+  .option('--grid-extensions <n>', 'extend a grid whose best learning rate sits at an end, at most n points per direction (default 2; 0 = never)', integer)
+  .addOption(new Option('--only <phase>', 'run only the spectra or only the training').choices(['spectra', 'train', 'all']))
+  .option('--js-tol <t>', 'add SLQ probes until the half-width of JS⁰\'s 95% interval is below t', num)
+  .option('--hetero <list>', 'hetero-mlp: the values of r to sweep, e.g. 1,10,100,1000', numbers)
+  .option('--formats <list>', `figure files besides report.html: ${FIGURE_FORMATS.join(', ')}`, 'svg,png,csv')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+function usageError(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
 
 try {
   program.parse(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exit(0);
-    process.stderr.write(`valid flags: --model, --preset, --backend, --seed, --out, --resume, --data (see --help)\n`);
+    process.stderr.write(`valid flags: ${program.options.map((o) => o.long).join(', ')} (see --help)\n`);
     process.exit(2);
   }
   throw e;
 }
 
-const opts = program.opts<ExperimentOptions>();
-runExperiment(opts).then(
+const raw = program.opts<Record<string, unknown> & { model: ModelName[]; preset: Preset; backend: (typeof BACKENDS)[number]; out: string; resume: boolean }>();
+let options: ExperimentOptions;
+try {
+  if (raw.seed !== undefined && raw.seeds !== undefined) throw new ConfigError('--seed and --seeds: give one of them');
+  let fromFile: Record<string, unknown> = {};
+  if (raw.config) {
+    const file = String(raw.config);
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`--config ${file}: ${(e as Error).message}`);
+    }
+    if (!fromFile || typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new ConfigError(`--config ${file}: expected a JSON object of settings`);
+  }
+  const flags: Record<string, unknown> = {
+    probes: raw.probes, steps: raw.steps, spectraBatch: raw.spectraBatch, sigma2: raw.sigma2, bn: raw.bn, trainSteps: raw.trainSteps,
+    trainBatch: raw.trainBatch, sgdLrs: raw.sgdLrs, adamLrs: raw.adamLrs, optimizers: raw.optimizers, gridExtensions: raw.gridExtensions,
+    only: raw.only, jsTol: raw.jsTol,
+  };
+  const overrides = { ...checkOverrides(fromFile, `--config ${String(raw.config)}`), ...checkOverrides(flags, 'flags') };
+  const seeds = raw.seeds as number[] | undefined ?? overrides.seeds ?? [raw.seed as number | undefined ?? 0];
+  delete overrides.seeds;
+  const hetero = raw.hetero as number[] | undefined;
+  if (hetero) for (const r of hetero) if (!(r >= 1)) throw new ConfigError(`--hetero: r = ${r} is not valid; expected values ≥ 1`);
+  let formats;
+  try {
+    formats = parseFigureFormats(String(raw.formats));
+  } catch (e) {
+    throw new ConfigError(`--formats: ${(e as Error).message}`);
+  }
+  options = {
+    model: raw.model, preset: raw.preset, backend: raw.backend, seeds, out: raw.out, resume: raw.resume,
+    ...(raw.data !== undefined ? { data: String(raw.data) } : {}), ...(hetero ? { hetero } : {}), formats, overrides,
+  };
+} catch (e) {
+  usageError((e as Error).message);
+}
+
+runExperiment(options, `npm run experiment -- ${process.argv.slice(2).join(' ')}`).then(
   (code) => process.exit(code),
   (e: unknown) => {
+    if (e instanceof ConfigError) usageError(e.message);
     process.stderr.write(`experiment failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     process.exit(1);
   },

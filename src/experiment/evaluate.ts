@@ -1,5 +1,13 @@
 /** Small evaluation helpers the experiment needs on top of the engine. */
+import { createHash } from 'node:crypto';
 import { type Tensor, dispose, mul } from '../tensor/index.js';
+
+/** SHA-256 (hex) of strings and typed arrays, in order: the identity of a run's data, for its checkpoints. */
+export function sha256(...parts: (string | ArrayBufferView)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(typeof p === 'string' ? p : new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+  return h.digest('hex');
+}
 
 /** A copy with its own storage (optimizer updates free their inputs; the initial parameters must survive every run). */
 export const copyTensor = (t: Tensor): Tensor => mul(t, 1);

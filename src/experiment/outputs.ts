@@ -12,7 +12,7 @@ import {
 } from '../report/index.js';
 import type { ModelResult, NeuralResult } from './types.js';
 import { plotDensities } from './spectra.js';
-import type { SummaryRow } from './summary.js';
+import { type SummaryRow, withInterval } from './summary.js';
 import { reading } from './reading.js';
 
 interface Doc {
@@ -30,34 +30,40 @@ const curveOf = (name: string, ys: number[]) => ({ name, x: ys.map((_, i) => i),
 
 async function neuralFigures(r: NeuralResult): Promise<Figure[]> {
   const figs: Figure[] = [];
-  const dens = plotDensities(r.spectra);
-  figs.push({
-    title: `${r.model}: block Hessian spectra at initialization`,
-    svg: await blockSpectraSvg(dens.blocks, { title: `${r.model} (${r.preset}): SLQ density of each block's H_bb`, xLabel: 'eigenvalue' }),
-    caption: `SLQ with m = ${r.spectra.settings.steps} Lanczos steps, ${r.spectra.settings.probes} Gaussian probes, σ² = ${r.spectra.settings.sigma2}, on a fixed batch of ${r.spectra.settings.batch}.`,
-    data: spectraTable(dens.blocks),
-  });
-  if (dens.full) {
+  const who = `${r.model}${r.hetero !== undefined ? ` r=${r.hetero}` : ''}`;
+  const sp = r.spectra;
+  if (sp) {
+    const dens = plotDensities(sp);
     figs.push({
-      title: `${r.model}: full Hessian spectrum at initialization`,
-      svg: await blockSpectraSvg([dens.full], { title: `${r.model} (${r.preset}): SLQ density of the full Hessian`, xLabel: 'eigenvalue' }),
-      caption: `m = ${r.spectra.settings.fullSteps}, ${r.spectra.settings.fullProbes} probes.`,
-      data: spectraTable([dens.full]),
+      title: `${who}: block Hessian spectra at initialization`,
+      svg: await blockSpectraSvg(dens.blocks, { title: `${who} (${r.preset}, seed ${r.seed}): SLQ density of each block's H_bb`, xLabel: 'eigenvalue' }),
+      caption: `SLQ with m = ${sp.settings.steps} Lanczos steps, ${sp.settings.probes} Gaussian probes, σ² = ${sp.settings.sigma2}, BatchNorm '${sp.settings.bn}', on a fixed batch of ${sp.settings.batch}.`,
+      data: spectraTable(dens.blocks),
+    });
+    if (dens.full) {
+      figs.push({
+        title: `${who}: full Hessian spectrum at initialization`,
+        svg: await blockSpectraSvg([dens.full], { title: `${who} (${r.preset}, seed ${r.seed}): SLQ density of the full Hessian`, xLabel: 'eigenvalue' }),
+        caption: `m = ${sp.settings.fullSteps}, ${sp.settings.fullProbes} probes.`,
+        data: spectraTable([dens.full]),
+      });
+    }
+    if (sp.js) {
+      figs.push({
+        title: `${who}: Jensen–Shannon distance between block spectra`,
+        svg: await heatmapSvg({ labels: sp.js.labels, values: sp.js.matrix }, { title: `${who}: JS distance (JS⁰ = ${sp.js0!.toFixed(3)})`, valueLabel: 'JS' }),
+        data: matrixTable({ labels: sp.js.labels, values: sp.js.matrix }, 'block'),
+      });
+    }
+  }
+  if (r.training) {
+    const curves = r.training.runs.map((x) => curveOf(`${x.optimizer} lr ${x.lr}${x.diverged ? ' (diverged)' : ''}`, x.losses));
+    figs.push({
+      title: `${who}: ${r.training.settings.optimizers.join(' vs ')}`,
+      svg: await lossCurvesSvg(curves, { title: `${who} (seed ${r.seed}): training loss` }),
+      data: seriesTable(curves, ['run', 'step', 'loss']),
     });
   }
-  if (r.spectra.js) {
-    figs.push({
-      title: `${r.model}: Jensen–Shannon distance between block spectra`,
-      svg: await heatmapSvg({ labels: r.spectra.js.labels, values: r.spectra.js.matrix }, { title: `${r.model}: JS distance (JS⁰ = ${r.spectra.js0!.toFixed(3)})`, valueLabel: 'JS' }),
-      data: matrixTable({ labels: r.spectra.js.labels, values: r.spectra.js.matrix }, 'block'),
-    });
-  }
-  const curves = r.training.runs.map((x) => curveOf(`${x.optimizer} lr ${x.lr}${x.diverged ? ' (diverged)' : ''}`, x.losses));
-  figs.push({
-    title: `${r.model}: SGD vs Adam`,
-    svg: await lossCurvesSvg(curves, { title: `${r.model}: training loss` }),
-    data: seriesTable(curves, ['run', 'step', 'loss']),
-  });
   return figs;
 }
 
@@ -76,7 +82,10 @@ export async function writeReport(dir: string, doc: Doc, opts: ReportOptions = {
   const figures: Figure[] = [];
   for (const r of doc.models) {
     if (r.kind === 'neural') {
-      figures.push(...(await neuralFigures(r)));
+      // With several seeds, the figures show the first seed of each model; the summary has them all.
+      if (!doc.models.some((x) => x !== r && x.kind === 'neural' && x.model === r.model && x.hetero === r.hetero && x.seed < r.seed)) {
+        figures.push(...(await neuralFigures(r)));
+      }
     } else {
       for (const c of r.cases) {
         const curves = c.runs.map((x) => ({ name: `${x.method} (lr ${Number(x.lr.toPrecision(3))})`, x: x.iterations, y: x.gradNorm }));
@@ -88,13 +97,20 @@ export async function writeReport(dir: string, doc: Doc, opts: ReportOptions = {
       }
     }
   }
-  const points = doc.summary.filter((s) => s.js0 !== null && s.gap !== null && s.gapKind === 'loss');
+  const points = doc.summary.filter((s) => s.js0 !== null && s.gap !== null && s.gapKind === 'loss').map((p) => ({
+    model: p.model, js0: p.js0!.mean, gap: p.gap!.mean,
+    ...(p.js0!.interval ? { js0Lo: p.js0!.interval[0], js0Hi: p.js0!.interval[1] } : {}),
+    ...(p.gap!.interval ? { gapLo: p.gap!.interval[0], gapHi: p.gap!.interval[1] } : {}),
+  }));
   if (points.length >= 2) {
     figures.push({
       title: 'JS⁰ against the SGD–Adam gap',
-      svg: await js0ScatterSvg(points.map((p) => ({ model: p.model, js0: p.js0!, gap: p.gap! }))),
-      caption: 'One point per model, as in the paper\'s Figure 7.',
-      data: { columns: ['model', 'js0', 'gap'], rows: points.map((p) => [p.model, p.js0!, p.gap!]) },
+      svg: await js0ScatterSvg(points),
+      caption: 'One point per model (mean over seeds), as in the paper\'s Figure 7; bars are 95% intervals where there are any.',
+      data: {
+        columns: ['model', 'js0', 'js0_lo', 'js0_hi', 'gap', 'gap_lo', 'gap_hi'],
+        rows: points.map((p) => [p.model, p.js0, p.js0Lo ?? '', p.js0Hi ?? '', p.gap, p.gapLo ?? '', p.gapHi ?? '']),
+      },
     });
   }
   const written: { title: string; files: string[] }[] = [];
@@ -106,9 +122,12 @@ export async function writeReport(dir: string, doc: Doc, opts: ReportOptions = {
     title: 'heterograd: block heterogeneity of the Hessian and SGD vs Adam',
     text: reading(doc.summary),
     table: {
-      columns: ['model', 'preset', 'JS⁰', 'SGD final', 'SGD lr', 'Adam final', 'Adam lr', 'gap'],
-      rows: doc.summary.map((s) => [s.model, s.preset, s.js0, s.sgdLoss, s.sgdLr, s.adamLoss, s.adamLr, s.gap]),
-      caption: 'Neural models: final training loss (mean of the last 10% of steps) and SGD − Adam. Quadratics: final gradient norm of GD and of the best Adam, and Adam\'s lead in decades.',
+      columns: ['model', 'preset', 'seeds', 'JS⁰ [95%]', 'SGD final [95%]', 'SGD lr', 'Adam final [95%]', 'Adam lr', 'gap [95%]'],
+      rows: doc.summary.map((s) => [
+        s.model, s.preset, s.seeds.length, withInterval(s.js0), withInterval(s.sgdLoss), s.sgdLr.join('/'), withInterval(s.adamLoss), s.adamLr.join('/'),
+        withInterval(s.gap, s.gapKind === 'loss' ? 4 : 1),
+      ]),
+      caption: 'Neural models: final training loss (mean of the last 10% of steps) and SGD − Adam, mean over seeds with a 95% Student-t interval across seeds. Quadratics: final gradient norm of GD and of the best Adam, and Adam\'s lead in decades.',
     },
     figures,
     footer: `${doc.command} — ${doc.backend.device} — ${doc.createdAt}`,

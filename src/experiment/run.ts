@@ -1,87 +1,163 @@
 /**
- * The experiment pipeline for one or more models: spectra at initialization,
- * SGD versus Adam, and (for `quadratic`) the paper's four quadratic cases.
+ * The experiment pipeline for one model and one seed: spectra at
+ * initialization, the optimizers over their learning-rate grids (extended
+ * where the best sits at an end), and for `quadratic` the paper's four cases.
  * Each finished piece — an SLQ probe, a training run — is checkpointed
- * atomically under DIR/checkpoints, so `--resume` reuses it.
+ * atomically under DIR/checkpoints with a fingerprint of everything that
+ * determines it, so `--resume` reuses it and refuses a checkpoint of another run.
  */
 import path from 'node:path';
-import { type Preset, paramCount } from '../models/model.js';
+import { paramCount } from '../models/model.js';
+import { blockScalesFromLambdaMax } from '../optim/index.js';
 import type { Progress } from '../report/progress.js';
 import { readJsonIfExists, writeJsonAtomic } from '../report/files.js';
+import { ConfigError, type ResolvedSettings, resolveSettings } from './config.js';
+import { searchGrid } from './grid.js';
 import { runQuadraticCases } from './quadratic.js';
-import { settingsFor } from './settings.js';
+import { type Fingerprint, fingerprintDiff } from './rundir.js';
 import { measureSpectra } from './spectra.js';
 import { makeTask } from './task.js';
-import { summarize, trainOne } from './train.js';
-import type { ModelName, ModelResult, ModelRunOptions, RunResult, SpectraResult } from './types.js';
+import { type BlockScales, summarize, trainOne } from './train.js';
+import type {
+  ModelName, ModelResult, ModelRunOptions, NeuralModel, OptimizerName, RunResult, SpectraResult, Task, TrainingResult,
+} from './types.js';
+
+/** Bumped whenever the meaning of a checkpoint's contents changes. */
+const CHECKPOINT_VERSION = 2;
 
 interface Checkpoint {
-  preset: Preset;
-  seed: number;
+  version: number;
+  fingerprint: Fingerprint;
   spectra?: Partial<SpectraResult>;
   spectraDone?: SpectraResult;
   runs?: RunResult[];
 }
 
-export async function runModel(name: ModelName, o: ModelRunOptions, progress: Progress): Promise<ModelResult> {
+/** The checkpoint file of one model and seed (and hetero-mlp r). */
+export function checkpointPath(out: string, name: string, seed: number, hetero?: number): string {
+  return path.join(out, 'checkpoints', `${name}${hetero !== undefined ? `-r${hetero}` : ''}-seed${seed}.json`);
+}
+
+function isCheckpoint(x: unknown): x is Checkpoint {
+  if (!x || typeof x !== 'object') return false;
+  const c = x as Partial<Checkpoint>;
+  return c.version === CHECKPOINT_VERSION && !!c.fingerprint && typeof c.fingerprint === 'object'
+    && (c.runs === undefined || Array.isArray(c.runs))
+    && (c.spectraDone === undefined || (typeof c.spectraDone === 'object' && !!c.spectraDone && 'slq' in c.spectraDone))
+    && (c.spectra === undefined || (typeof c.spectra === 'object' && c.spectra !== null));
+}
+
+/** Loads the checkpoint for `--resume`, refusing one that is malformed or from another run (naming the difference). */
+async function loadCheckpoint(file: string, fingerprint: Fingerprint, resume: boolean, log: (l: string) => void): Promise<Checkpoint> {
+  const fresh: Checkpoint = { version: CHECKPOINT_VERSION, fingerprint };
+  let prev: unknown;
+  try {
+    prev = await readJsonIfExists<unknown>(file);
+  } catch (e) {
+    if (!resume) return fresh;
+    throw new ConfigError(`--resume: checkpoint ${file} cannot be read (${(e as Error).message}); delete it or run without --resume`);
+  }
+  if (prev === undefined || prev === null) return fresh;
+  if (!resume) {
+    log(`${path.basename(file)}: an earlier run's checkpoint is here; starting over (--resume would reuse it)`);
+    return fresh;
+  }
+  if (!isCheckpoint(prev)) {
+    throw new ConfigError(`--resume: ${file} is not a checkpoint of this version of heterograd; delete it or run without --resume`);
+  }
+  const diff = fingerprintDiff(prev.fingerprint, fingerprint);
+  if (diff) {
+    throw new ConfigError(`--resume: ${file} was made by a different run (${diff}); run without --resume to start over, or use another --out`);
+  }
+  return prev;
+}
+
+/** Per block, the largest Ritz value averaged over probes: λ_max(H_bb) at initialization. */
+function lambdaMax(spectra: SpectraResult): Record<string, number> {
+  return Object.fromEntries(Object.entries(spectra.slq).map(([b, r]) =>
+    [b, r.probes.reduce((s, p) => s + p.nodes[p.nodes.length - 1], 0) / r.probes.length]));
+}
+
+const GRID_OF: Record<OptimizerName, 'sgdLrs' | 'adamLrs'> = { sgd: 'sgdLrs', 'sgd-blockwise': 'sgdLrs', adam: 'adamLrs', 'adam-mini': 'adamLrs' };
+
+async function trainAll(
+  label: string, task: Task, settings: ResolvedSettings, ck: Checkpoint, save: () => Promise<void>,
+  progress: Progress, scales: BlockScales | undefined,
+): Promise<TrainingResult> {
+  ck.runs ??= [];
+  const searches: TrainingResult['grids'] = {};
+  for (const optimizer of settings.optimizers) {
+    const run = async (lr: number): Promise<number | null> => {
+      let r = ck.runs!.find((x) => x.optimizer === optimizer && x.lr === lr);
+      if (!r) {
+        progress.start(`${label}: ${optimizer} lr ${lr}`, settings.train.steps);
+        r = await trainOne(task, settings.train, optimizer, lr, (step, loss) => progress.update(step + 1, `loss ${loss.toFixed(4)}`), scales);
+        progress.log(r.diverged
+          ? `${label}: ${optimizer} lr ${lr} diverged at step ${r.diverged.step} (loss ${r.diverged.loss})`
+          : `${label}: ${optimizer} lr ${lr}: final loss ${r.finalLoss!.toFixed(4)}, held-out accuracy ${(100 * r.heldOutAccuracy!).toFixed(1)}%`);
+        ck.runs!.push(r);
+        await save();
+      }
+      return r.finalLoss;
+    };
+    const s = await searchGrid(settings.train[GRID_OF[optimizer]], run, settings.gridExtensions);
+    for (const e of s.extended) progress.log(`${label}: ${optimizer}'s best learning rate sat at the ${e.direction === 'up' ? 'top' : 'bottom'} of its grid; tried ${e.lr}`);
+    if (s.atEdge) progress.log(`${label}: ${optimizer}'s best learning rate is still at an end of its grid after ${settings.gridExtensions} extensions`);
+    searches[optimizer] = { extended: s.extended, atEdge: s.atEdge };
+  }
+  return summarize(settings.train, ck.runs, settings.optimizers, searches);
+}
+
+/** One model at one seed. `hetero` is the hetero-mlp's r (a sweep runs one model per r). */
+export async function runModel(
+  name: ModelName, seed: number, o: ModelRunOptions, progress: Progress, hetero?: number,
+): Promise<ModelResult> {
   const t0 = performance.now();
-  const ckptPath = path.join(o.out, 'checkpoints', `${name}.json`);
   if (name === 'quadratic') {
-    progress.start('quadratic cases', 4);
-    const cases = runQuadraticCases(o.preset, o.seed, (c) => progress.update(c - 1, `case ${c}`));
+    progress.start(`quadratic cases (seed ${seed})`, 4);
+    const cases = runQuadraticCases(o.preset, seed, (c) => progress.update(c - 1, `case ${c}`));
     progress.update(4);
-    return { kind: 'quadratic', model: 'quadratic', preset: o.preset, seed: o.seed, cases, seconds: (performance.now() - t0) / 1000 };
+    return { kind: 'quadratic', model: 'quadratic', preset: o.preset, seed, cases, seconds: (performance.now() - t0) / 1000 };
   }
-  let ck: Checkpoint = { preset: o.preset, seed: o.seed };
-  if (o.resume) {
-    const prev = await readJsonIfExists<Checkpoint>(ckptPath);
-    if (prev && prev.preset === o.preset && prev.seed === o.seed) {
-      ck = prev;
-      progress.log(`${name}: resuming (${Object.keys(prev.spectra?.slq ?? {}).length} block spectra started, ${prev.runs?.length ?? 0} training runs done)`);
-    } else if (prev) {
-      progress.log(`${name}: checkpoint is for another preset or seed; starting over`);
-    }
-  }
-  const save = () => writeJsonAtomic(ckptPath, ck);
-  const settings = settingsFor(name, o.preset);
-  const task = makeTask(name, o.preset, o.seed, o.data);
+  const settings = resolveSettings(name, o.preset, o.overrides);
+  const task = makeTask(name as NeuralModel, o.preset, seed, { ...(o.data ? { data: o.data } : {}), ...(hetero !== undefined ? { hetero } : {}) });
+  const label = `${name}${hetero !== undefined ? ` r=${hetero}` : ''} seed ${seed}`;
+  const fingerprint: Fingerprint = {
+    model: name, preset: o.preset, seed, hetero: hetero ?? null, settings, data: task.dataId, backend: o.backend.name,
+  };
+  const file = checkpointPath(o.out, name, seed, hetero);
+  const ck = await loadCheckpoint(file, fingerprint, o.resume, (l) => progress.log(l));
+  const save = () => writeJsonAtomic(file, ck);
   const params = paramCount(task.model.params);
-  progress.log(`${name} (${o.preset}): ${params.toLocaleString('en-US')} parameters, ${task.model.blocks().length} blocks; data: ${task.data}`);
+  progress.log(`${label} (${o.preset}): ${params.toLocaleString('en-US')} parameters, ${task.model.blocks().length} blocks; data: ${task.data}`);
+  if (o.resume && (ck.spectraDone || ck.spectra || ck.runs)) {
+    const started = Object.keys(ck.spectra?.slq ?? {}).length;
+    progress.log(`${label}: resuming (${ck.spectraDone ? 'spectra done' : `${started} block spectra started`}, ${ck.runs?.length ?? 0} training runs done)`);
+  }
 
   // 1. Spectra at initialization.
-  let spectra = ck.spectraDone;
-  if (!spectra) {
-    let label = '';
-    spectra = await measureSpectra(task, settings.spectra, o.seed, ck.spectra,
+  let spectra: SpectraResult | null = ck.spectraDone ?? null;
+  if (!spectra && settings.only !== 'train') {
+    let phase = '';
+    spectra = await measureSpectra(task, settings.spectra, seed, settings.bn, ck.spectra,
       (what, done, total) => {
-        if (what !== label) { label = what; progress.start(`${name}: ${what}`, total, done); } else progress.update(done);
+        if (what !== phase) { phase = what; progress.start(`${label}: ${what}`, total, done); } else progress.update(done);
       },
       async (partial) => { ck.spectra = { ...ck.spectra, ...partial }; await save(); });
     ck.spectraDone = spectra;
     delete ck.spectra;
     await save();
   }
-  if (spectra.js0 !== null) progress.log(`${name}: JS⁰ = ${spectra.js0.toFixed(4)} over ${spectra.blocks.length} blocks`);
+  if (spectra?.js0 != null) progress.log(`${label}: JS⁰ = ${spectra.js0.toFixed(4)} over ${spectra.blocks.length} blocks`);
 
-  // 2. SGD versus Adam over the learning-rate grids.
-  const grid = [
-    ...settings.train.sgdLrs.map((lr) => ({ optimizer: 'sgd' as const, lr })),
-    ...settings.train.adamLrs.map((lr) => ({ optimizer: 'adam' as const, lr })),
-  ];
-  ck.runs ??= [];
-  for (const g of grid) {
-    if (ck.runs.some((r) => r.optimizer === g.optimizer && r.lr === g.lr)) continue;
-    progress.start(`${name}: ${g.optimizer} lr ${g.lr}`, settings.train.steps);
-    const r = await trainOne(task, settings.train, g.optimizer, g.lr, (step, loss) => progress.update(step + 1, `loss ${loss.toFixed(4)}`));
-    progress.log(r.diverged
-      ? `${name}: ${g.optimizer} lr ${g.lr} diverged at step ${r.diverged.step} (loss ${r.diverged.loss})`
-      : `${name}: ${g.optimizer} lr ${g.lr}: final loss ${r.finalLoss!.toFixed(4)}, held-out accuracy ${(100 * r.heldOutAccuracy!).toFixed(1)}%`);
-    ck.runs.push(r);
-    await save();
+  // 2. The optimizers over their learning-rate grids.
+  let training: TrainingResult | null = null;
+  if (settings.only !== 'spectra') {
+    const scales = spectra ? { scale: blockScalesFromLambdaMax(lambdaMax(spectra), task.model.params, spectra.blocks), blocks: spectra.blocks } : undefined;
+    training = await trainAll(label, task, settings, ck, save, progress, scales);
   }
-  const training = summarize(settings.train, ck.runs);
   return {
-    kind: 'neural', model: name, preset: o.preset, seed: o.seed, config: task.model.config, params, data: task.data,
-    spectra, training, seconds: (performance.now() - t0) / 1000,
+    kind: 'neural', model: name as NeuralModel, preset: o.preset, seed, ...(hetero !== undefined ? { hetero } : {}),
+    config: task.model.config, params, data: task.data, settings, spectra, training, seconds: (performance.now() - t0) / 1000,
   };
 }

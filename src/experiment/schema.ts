@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-export const RESULTS_SCHEMA = 'heterograd/experiment-results/v1';
+export const RESULTS_SCHEMA = 'heterograd/experiment-results/v2';
 
 export function versions(): Record<string, string> {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -21,15 +21,22 @@ const slqResult = {
     probes: { type: 'array', items: { type: 'object', required: ['nodes', 'weights'], properties: { nodes: { type: 'array', items: num }, weights: { type: 'array', items: num } } } },
   },
 };
+/** A value over seeds: mean, 95% interval (or null), and the per-seed values. */
+const aggregate = {
+  type: ['object', 'null'],
+  required: ['mean', 'interval', 'perSeed'],
+  properties: { mean: num, interval: { type: ['array', 'null'], items: num, minItems: 2, maxItems: 2 }, perSeed: { type: 'array', items: num } },
+};
 const pairwise = { type: ['object', 'null'], required: ['labels', 'matrix'], properties: { labels: { type: 'array', items: { type: 'string' } }, matrix: { type: 'array', items: { type: 'array', items: num } } } };
 
 const neural = {
   type: 'object',
-  required: ['kind', 'model', 'preset', 'seed', 'params', 'spectra', 'training'],
+  required: ['kind', 'model', 'preset', 'seed', 'params', 'settings', 'spectra', 'training'],
   properties: {
     kind: { const: 'neural' },
+    settings: { type: 'object', required: ['spectra', 'train', 'bn', 'optimizers', 'gridExtensions', 'only'] },
     spectra: {
-      type: 'object',
+      type: ['object', 'null'],
       required: ['settings', 'blocks', 'slq', 'full', 'js', 'js0'],
       properties: {
         blocks: { type: 'array', minItems: 1, items: { type: 'object', required: ['name', 'param', 'dim'] } },
@@ -39,14 +46,14 @@ const neural = {
       },
     },
     training: {
-      type: 'object',
-      required: ['settings', 'runs', 'best', 'gap'],
+      type: ['object', 'null'],
+      required: ['settings', 'runs', 'best', 'grids', 'gap', 'gaps'],
       properties: {
         runs: {
-          type: 'array', minItems: 2,
+          type: 'array', minItems: 1,
           items: {
             type: 'object', required: ['optimizer', 'lr', 'losses', 'finalLoss', 'diverged'],
-            properties: { optimizer: { enum: ['sgd', 'adam'] }, lr: num, losses: { type: 'array', items: num }, finalLoss: numOrNull },
+            properties: { optimizer: { enum: ['sgd', 'adam', 'sgd-blockwise', 'adam-mini'] }, lr: num, losses: { type: 'array', items: num }, finalLoss: numOrNull },
           },
         },
         gap: numOrNull,
@@ -60,7 +67,7 @@ const quadratic = {
   required: ['kind', 'cases'],
   properties: {
     kind: { const: 'quadratic' },
-    cases: { type: 'array', minItems: 4, items: { type: 'object', required: ['caseId', 'runs', 'js0', 'adamLeadDecades'] } },
+    cases: { type: 'array', minItems: 4, items: { type: 'object', required: ['caseId', 'runs', 'js0', 'leadStatistic', 'adamLeadDecades'] } },
   },
 };
 
@@ -73,6 +80,13 @@ export const resultsJsonSchema = {
     backend: { type: 'object', required: ['name', 'device'] },
     models: { type: 'array', items: { anyOf: [neural, quadratic] } },
     failures: { type: 'array' },
-    summary: { type: 'array', items: { type: 'object', required: ['model', 'js0', 'gap'] } },
+    summary: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['model', 'seeds', 'js0', 'gap', 'gapKind'],
+        properties: { js0: aggregate, gap: aggregate, seeds: { type: 'array', items: num } },
+      },
+    },
   },
 };

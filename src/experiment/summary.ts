@@ -1,52 +1,119 @@
-/** The final summary: one row per model (and per quadratic case), as data and as a printed table. */
+/**
+ * The final summary: one row per model (per hetero-mlp r, per quadratic case),
+ * aggregated over seeds, as data and as a printed table. Every number used to
+ * compare models carries an interval and says how it was obtained.
+ */
 import { markdownTable } from '../report/markdown.js';
-import type { ModelResult } from './types.js';
+import { type Interval, seedInterval } from './intervals.js';
+import type { ModelResult, NeuralResult, OptimizerName, QuadraticResult } from './types.js';
+
+/** A value over seeds: the mean, its 95% interval (null with one seed unless another source gives one), and each seed's value. */
+export interface Aggregate {
+  mean: number;
+  interval: Interval | null;
+  perSeed: number[];
+}
 
 export interface SummaryRow {
   model: string;
   preset: string;
+  seeds: number[];
   /** JS⁰: mean Jensen–Shannon distance between block spectra at initialization. */
-  js0: number | null;
-  /** Best SGD and best Adam final training loss, and their learning rates. */
-  sgdLoss: number | null;
-  sgdLr: number | null;
-  adamLoss: number | null;
-  adamLr: number | null;
-  /** SGD − Adam final loss (neural models); for quadratics, Adam's lead in decades of gradient norm. */
-  gap: number | null;
+  js0: Aggregate | null;
+  /** Best final training loss (or quadratic final gradient norm) per optimizer, over seeds. */
+  sgdLoss: Aggregate | null;
+  adamLoss: Aggregate | null;
+  /** The best learning rate at each seed. */
+  sgdLr: number[];
+  adamLr: number[];
+  /** SGD − Adam final loss (neural models); for quadratics, Adam's lead over GD in decades of gradient norm. */
+  gap: Aggregate | null;
   gapKind: 'loss' | 'log10 grad-norm ratio';
+  /** Other optimizers' best final loss minus Adam's (sgd-blockwise, adam-mini), when they ran. */
+  gaps: Partial<Record<OptimizerName, Aggregate | null>>;
 }
 
-export function summaryRows(results: ModelResult[]): SummaryRow[] {
-  return results.flatMap((r): SummaryRow[] => {
-    if (r.kind === 'quadratic') {
-      return r.cases.map(({ caseId, js0, best: { gd, adam }, adamLeadDecades }) => ({
-        model: `quadratic case ${caseId}`, preset: r.preset, js0,
-        sgdLoss: gd.gradNorm, sgdLr: gd.lr, adamLoss: adam.gradNorm, adamLr: adam.lr,
-        gap: adamLeadDecades, gapKind: 'log10 grad-norm ratio' as const,
-      }));
-    }
-    const t = r.training;
-    return [{
-      model: r.model, preset: r.preset, js0: r.spectra.js0,
-      sgdLoss: t.best.sgd?.finalLoss ?? null, sgdLr: t.best.sgd?.lr ?? null,
-      adamLoss: t.best.adam?.finalLoss ?? null, adamLr: t.best.adam?.lr ?? null,
-      gap: t.gap, gapKind: 'loss',
-    }];
+function aggregate(values: (number | null)[]): Aggregate | null {
+  const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (xs.length === 0 || xs.length < values.length) return null;
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean, interval: seedInterval(xs), perSeed: xs };
+}
+
+const labelOf = (r: NeuralResult) => `${r.model}${r.hetero !== undefined ? ` r=${r.hetero}` : ''}`;
+
+function neuralRow(rs: NeuralResult[]): SummaryRow {
+  const t = (f: (r: NeuralResult) => number | null | undefined) => aggregate(rs.map((r) => f(r) ?? null));
+  const optimizers = rs[0].training?.settings.optimizers ?? [];
+  return {
+    model: labelOf(rs[0]), preset: rs[0].preset, seeds: rs.map((r) => r.seed),
+    js0: t((r) => r.spectra?.js0),
+    sgdLoss: t((r) => r.training?.best.sgd?.finalLoss), adamLoss: t((r) => r.training?.best.adam?.finalLoss),
+    sgdLr: rs.map((r) => r.training?.best.sgd?.lr ?? NaN), adamLr: rs.map((r) => r.training?.best.adam?.lr ?? NaN),
+    gap: t((r) => r.training?.gap), gapKind: 'loss',
+    gaps: Object.fromEntries(optimizers.filter((o) => o !== 'sgd' && o !== 'adam').map((o) => [o, t((r) => r.training?.gaps[o])])),
+  };
+}
+
+function quadraticRows(rs: QuadraticResult[]): SummaryRow[] {
+  return rs[0].cases.map((c0, i) => {
+    const cs = rs.map((r) => r.cases[i]);
+    return {
+      model: `quadratic case ${c0.caseId}`, preset: rs[0].preset, seeds: rs.map((r) => r.seed),
+      js0: aggregate(cs.map((c) => c.js0)),
+      sgdLoss: aggregate(cs.map((c) => c.best.gd.gradNorm)), adamLoss: aggregate(cs.map((c) => c.best.adam.gradNorm)),
+      sgdLr: cs.map((c) => c.best.gd.lr), adamLr: cs.map((c) => c.best.adam.lr),
+      gap: aggregate(cs.map((c) => c.adamLeadDecades)), gapKind: 'log10 grad-norm ratio' as const,
+      gaps: {},
+    };
   });
+}
+
+/** One row per model (and r, and quadratic case), in the order the models ran, with the seeds pooled. */
+export function summaryRows(results: ModelResult[]): SummaryRow[] {
+  const groups = new Map<string, ModelResult[]>();
+  for (const r of results) {
+    const key = r.kind === 'quadratic' ? 'quadratic' : labelOf(r);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].flatMap((g) =>
+    g[0].kind === 'quadratic' ? quadraticRows(g as QuadraticResult[]) : [neuralRow(g as NeuralResult[])]);
 }
 
 const f = (x: number | null, digits = 4) => (x === null ? '—' : Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toFixed(digits));
 
-const lr = (x: number | null) => (x === null ? '—' : String(Number(x.toPrecision(3))));
+/** "0.2121 [0.19, 0.23]", or the mean alone without an interval. */
+export function withInterval(a: Aggregate | null, digits = 4): string {
+  if (!a) return '—';
+  return a.interval ? `${f(a.mean, digits)} [${f(a.interval[0], digits)}, ${f(a.interval[1], digits)}]` : f(a.mean, digits);
+}
 
-/** A plain-text table (also valid Markdown). */
+const lrs = (xs: number[]) => [...new Set(xs.map((x) => (Number.isNaN(x) ? '—' : String(Number(x.toPrecision(3))))))].join('/');
+
+/** Plain-text tables (valid Markdown): neural models, then quadratic cases with their own units. */
 export function summaryTable(rows: SummaryRow[]): string {
-  const head = ['model', 'preset', 'JS⁰', 'SGD final (lr)', 'Adam final (lr)', 'gap'];
-  const body = rows.map((r) => [
-    r.model, r.preset, f(r.js0),
-    `${f(r.sgdLoss)} (${lr(r.sgdLr)})`, `${f(r.adamLoss)} (${lr(r.adamLr)})`,
-    r.gapKind === 'loss' ? f(r.gap) : `${f(r.gap, 1)} decades`,
-  ]);
-  return markdownTable(head, body);
+  const neural = rows.filter((r) => r.gapKind === 'loss');
+  const quad = rows.filter((r) => r.gapKind !== 'loss');
+  const parts: string[] = [];
+  if (neural.length) {
+    const extra = [...new Set(neural.flatMap((r) => Object.keys(r.gaps)))] as OptimizerName[];
+    parts.push(markdownTable(
+      ['model', 'preset', 'seeds', 'JS⁰ [95%]', 'SGD final (lr)', 'Adam final (lr)', 'SGD − Adam [95%]', ...extra.map((o) => `${o} − Adam [95%]`)],
+      neural.map((r) => [
+        r.model, r.preset, String(r.seeds.length), withInterval(r.js0),
+        `${withInterval(r.sgdLoss)} (${lrs(r.sgdLr)})`, `${withInterval(r.adamLoss)} (${lrs(r.adamLr)})`, withInterval(r.gap),
+        ...extra.map((o) => withInterval(r.gaps[o] ?? null)),
+      ]),
+    ));
+  }
+  if (quad.length) {
+    parts.push(markdownTable(
+      ['quadratic', 'seeds', 'JS⁰ (exact spectra)', 'GD final ‖∇f‖ (lr)', 'best Adam final ‖∇f‖ (lr)', "Adam's lead, decades [95%]"],
+      quad.map((r) => [
+        r.model, String(r.seeds.length), withInterval(r.js0, 3),
+        `${withInterval(r.sgdLoss, 3)} (${lrs(r.sgdLr)})`, `${withInterval(r.adamLoss, 3)} (${lrs(r.adamLr)})`, withInterval(r.gap, 1),
+      ]),
+    ));
+  }
+  return parts.join('\n\n');
 }

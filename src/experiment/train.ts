@@ -1,9 +1,13 @@
 /**
- * Phase 2: SGD versus Adam. Every run starts from the same initial
- * parameters and sees the same batches; a run whose loss turns NaN or Inf
- * stops and is recorded as diverged at that step, and the others go on.
+ * Phase 2: SGD versus Adam (and, on request, blockwise-lr SGD and Adam-mini).
+ * Every run starts from the same initial parameters and sees the same
+ * batches; a run whose loss turns NaN or Inf stops and is recorded as
+ * diverged at that step, and the others go on.
  */
-import { type Optimizer, adam, clipByGlobalNorm, disposeTree, sgd, update, warmupCosine } from '../optim/index.js';
+import {
+  type Optimizer, adam, adamMini, clipByGlobalNorm, disposeTree, sgd, sgdBlockwise, update, warmupCosine,
+} from '../optim/index.js';
+import type { BlockSpec } from '../hessian/index.js';
 import { lossGradAndBuffers } from '../models/buffers.js';
 import { type Params, keep, tidy } from '../tensor/index.js';
 import { argmaxAccuracy, copyTensor } from './evaluate.js';
@@ -13,16 +17,31 @@ import type { OptimizerName, RunResult, Task, TrainingResult } from './types.js'
 
 
 
-/** No weight decay for either: the comparison is of the update rules alone. */
-const makeOptimizer = (name: OptimizerName): Optimizer<unknown> =>
-  (name === 'sgd' ? sgd({ momentum: 0.9 }) : adam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 })) as Optimizer<unknown>;
+/** What blockwise-lr SGD needs: a learning-rate multiplier per block (from λ_max of each H_bb at initialization). */
+export interface BlockScales { scale: Record<string, number>; blocks: BlockSpec[] }
+
+/**
+ * No weight decay for any: the comparison is of the update rules alone.
+ * Adam-mini keeps one second moment per parameter tensor (its default partition).
+ */
+function makeOptimizer(name: OptimizerName, scales?: BlockScales): Optimizer<unknown> {
+  switch (name) {
+    case 'sgd': return sgd({ momentum: 0.9 }) as Optimizer<unknown>;
+    case 'adam': return adam({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }) as Optimizer<unknown>;
+    case 'adam-mini': return adamMini({ beta1: 0.9, beta2: 0.999, eps: 1e-8 }) as Optimizer<unknown>;
+    case 'sgd-blockwise':
+      if (!scales) throw new Error('sgd-blockwise needs the block spectra (λ_max per block); it cannot run with --only train');
+      return sgdBlockwise({ momentum: 0.9, blockScale: scales.scale, blocks: scales.blocks }) as Optimizer<unknown>;
+    default: return name satisfies never;
+  }
+}
 
 export async function trainOne(
   task: Task, s: TrainSettings, optimizer: OptimizerName, lr: number,
-  onStep: (step: number, loss: number) => void,
+  onStep: (step: number, loss: number) => void, scales?: BlockScales,
 ): Promise<RunResult> {
   const t0 = performance.now();
-  const opt = makeOptimizer(optimizer);
+  const opt = makeOptimizer(optimizer, scales);
   const schedule = warmupCosine(lr, { warmup: Math.max(1, Math.round(0.05 * s.steps)), total: s.steps, minLr: 0.1 * lr });
   const { model } = task;
   const copy = (p: Params): Params => keep(tidy(() => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, copyTensor(v)]))));
@@ -71,19 +90,31 @@ export async function trainOne(
   };
 }
 
-/** Best run per optimizer (lowest final loss) and the SGD − Adam gap. */
-export function summarize(s: TrainSettings, runs: RunResult[]): TrainingResult {
+/** Best run per optimizer (lowest final loss), the SGD − Adam gap, and each other optimizer's gap to Adam. */
+export function summarize(
+  s: TrainSettings, runs: RunResult[], optimizers: readonly OptimizerName[], searches: TrainingResult['grids'],
+): TrainingResult {
   const best = (name: OptimizerName) => {
     const ok = runs.filter((r) => r.optimizer === name && r.finalLoss !== null);
     if (ok.length === 0) return null;
     const b = ok.reduce((a, r) => (r.finalLoss! < a.finalLoss! ? r : a));
     return { lr: b.lr, finalLoss: b.finalLoss! };
   };
-  const sgdBest = best('sgd'), adamBest = best('adam');
+  const bests = Object.fromEntries(optimizers.map((o) => [o, best(o)])) as TrainingResult['best'];
+  const adamBest = bests.adam ?? null;
+  const gapTo = (o: OptimizerName) => {
+    const b = bests[o];
+    return b && adamBest ? b.finalLoss - adamBest.finalLoss : null;
+  };
   return {
-    settings: { ...s, schedule: 'linear warmup (5% of steps) + cosine to 10%', sgdMomentum: 0.9, adamBetas: [0.9, 0.999] },
+    settings: {
+      ...s, optimizers: [...optimizers], schedule: 'linear warmup (5% of steps) + cosine to 10%', sgdMomentum: 0.9, adamBetas: [0.9, 0.999],
+      bestBy: 'lowest final training loss (mean of the last 10% of steps)',
+    },
     runs,
-    best: { sgd: sgdBest, adam: adamBest },
-    gap: sgdBest && adamBest ? sgdBest.finalLoss - adamBest.finalLoss : null,
+    best: bests,
+    grids: searches,
+    gap: bests.sgd !== undefined ? gapTo('sgd') : null,
+    gaps: Object.fromEntries(optimizers.filter((o) => o !== 'adam').map((o) => [o, gapTo(o)])),
   };
 }

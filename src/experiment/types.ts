@@ -5,13 +5,15 @@
  */
 import type { PairwiseMatrix, SlqResult } from '../analysis/index.js';
 import type { BlockSpec } from '../hessian/index.js';
-import type { Batch, Model, Preset } from '../models/model.js';
+import type { Batch, BnMode, Model, Preset } from '../models/model.js';
 import type { CaseId } from '../models/quadratic.js';
 import type { HostTrial } from '../optim/host.js';
+import type { FigureFormat } from '../report/index.js';
+import type { OptimizerChoice, Overrides, ResolvedSettings } from './config.js';
 import type { SpectraSettings, TrainSettings } from './settings.js';
 
 /** The models `--model` accepts. */
-export const NEURAL_MODELS = ['mlp', 'cnn', 'vgg', 'vit', 'gpt', 'mixer', 'bert'] as const;
+export const NEURAL_MODELS = ['mlp', 'cnn', 'vgg', 'vit', 'gpt', 'mixer', 'bert', 'hetero-mlp'] as const;
 export const MODELS = [...NEURAL_MODELS, 'quadratic'] as const;
 export type ModelName = (typeof MODELS)[number];
 export type NeuralModel = (typeof NEURAL_MODELS)[number];
@@ -21,25 +23,41 @@ export interface ExperimentOptions {
   model: ModelName[];
   preset: Preset;
   backend: 'auto' | 'webgpu' | 'cpu';
-  seed: number;
+  /** Seeds to run; one unless `--seeds` names several. */
+  seeds: number[];
   out: string;
   resume: boolean;
   data?: string;
+  /** hetero-mlp: the values of r to sweep (`--hetero 1,10,100`). */
+  hetero?: number[];
+  /** Figure files to write besides report.html. */
+  formats: FigureFormat[];
+  /** The settings the user overrode (CLI flags and `--config`); the rest come from the preset. */
+  overrides: Overrides;
 }
 
 /** What one model's run needs from the options. */
-export type ModelRunOptions = Pick<ExperimentOptions, 'preset' | 'seed' | 'out' | 'resume' | 'data'>;
+export interface ModelRunOptions extends Pick<ExperimentOptions, 'preset' | 'out' | 'resume' | 'data' | 'overrides'> {
+  /** The backend the run computes on (part of every checkpoint's fingerprint). */
+  backend: { name: string; device: string };
+}
 
 export interface NeuralResult {
   kind: 'neural';
   model: NeuralModel;
   preset: Preset;
   seed: number;
+  /** hetero-mlp only: the r of this run. */
+  hetero?: number;
   config: unknown;
   params: number;
   data: string;
-  spectra: SpectraResult;
-  training: TrainingResult;
+  /** Every setting this run used (preset defaults with the user's overrides). */
+  settings: ResolvedSettings;
+  /** Null when `--only train`. */
+  spectra: SpectraResult | null;
+  /** Null when `--only spectra`. */
+  training: TrainingResult | null;
   seconds: number;
 }
 
@@ -62,11 +80,13 @@ export interface Task {
   /** A fixed held-out batch of `size` examples. */
   heldOut(size: number): Batch;
   data: string;
+  /** SHA-256 of the data the task draws from: a checkpoint made on other data is refused on resume. */
+  dataId: string;
 }
 
 // Phase 1: spectra at initialization (spectra.ts).
 export interface SpectraResult {
-  settings: SpectraSettings & { sigma2: number; axis: 'raw'; probe: 'gaussian'; reorth: 'full' };
+  settings: SpectraSettings & { axis: 'raw'; probe: 'gaussian'; reorth: 'full'; bn: BnMode };
   blocks: (BlockSpec & { dim: number })[];
   slq: Record<string, SlqResult>;
   full: SlqResult | null;
@@ -80,7 +100,7 @@ export interface SpectraResult {
 }
 
 // Phase 2: SGD versus Adam (train.ts).
-export type OptimizerName = 'sgd' | 'adam';
+export type OptimizerName = OptimizerChoice;
 
 export interface RunResult {
   optimizer: OptimizerName;
@@ -96,11 +116,18 @@ export interface RunResult {
 }
 
 export interface TrainingResult {
-  settings: TrainSettings & { schedule: string; sgdMomentum: number; adamBetas: [number, number] };
+  settings: TrainSettings & {
+    optimizers: OptimizerName[]; schedule: string; sgdMomentum: number; adamBetas: [number, number]; bestBy: string;
+  };
   runs: RunResult[];
-  best: Record<OptimizerName, { lr: number; finalLoss: number } | null>;
+  /** Best run of each optimizer that ran (null when all its runs diverged). */
+  best: Partial<Record<OptimizerName, { lr: number; finalLoss: number } | null>>;
+  /** Per optimizer: the learning rates added past an end of its grid, and whether the best still sits at an end. */
+  grids: Partial<Record<OptimizerName, { extended: { lr: number; direction: 'up' | 'down' }[]; atEdge: boolean }>>;
   /** Best SGD final loss minus best Adam final loss (positive: Adam ahead). */
   gap: number | null;
+  /** Each optimizer's best final loss minus Adam's (sgd, sgd-blockwise, adam-mini). */
+  gaps: Partial<Record<OptimizerName, number | null>>;
 }
 
 // Phase 3: the quadratics (quadratic.ts).
@@ -131,7 +158,7 @@ export interface QuadResult {
   runs: QuadRun[];
 }
 
-/** A run's final gradient norm and its tuned learning rate. */
+/** A run's final gradient norm (10^ the median log10 over its last 10% of iterations) and its tuned learning rate. */
 export interface FinalRun { method: string; lr: number; gradNorm: number }
 
 export interface QuadraticCaseResult extends QuadResult {
@@ -139,6 +166,8 @@ export interface QuadraticCaseResult extends QuadResult {
   js0: number;
   /** GD, and the best (lowest final gradient norm) of the Adam variants that did not diverge. */
   best: { gd: FinalRun; adam: FinalRun };
-  /** log10 of (GD's final gradient norm / best Adam's final gradient norm): Adam's lead in decades. */
+  /** How the final gradient norms are read (see `finalLogGradNorm`). */
+  leadStatistic: string;
+  /** GD's final log10 gradient norm minus the best Adam's: Adam's lead in decades. */
   adamLeadDecades: number;
 }

@@ -132,6 +132,9 @@ export interface GapPoint {
   js0: number;
   /** SGD's final loss minus Adam's (positive: Adam ahead). */
   gap: number;
+  /** 95% intervals, drawn as error bars where given. */
+  js0Lo?: number; js0Hi?: number;
+  gapLo?: number; gapHi?: number;
 }
 
 /** (e) JS⁰ against the SGD–Adam gap, one labelled point per model (the paper's Figure 7). */
@@ -142,6 +145,16 @@ export async function js0ScatterSvg(points: GapPoint[], opts: FigureOptions & { 
     ...frame(opts, 480, 320),
     data: { values: points },
     layer: [
+      {
+        transform: [{ filter: 'isValid(datum.js0Lo)' }],
+        mark: { type: 'rule', color: '#888' },
+        encoding: { x: { ...x, field: 'js0Lo' }, x2: { field: 'js0Hi' }, y },
+      },
+      {
+        transform: [{ filter: 'isValid(datum.gapLo)' }],
+        mark: { type: 'rule', color: '#888' },
+        encoding: { x, y: { ...y, field: 'gapLo' }, y2: { field: 'gapHi' } },
+      },
       { mark: { type: 'point', filled: true, size: 70 }, encoding: { x, y, color: { field: 'model', type: 'nominal', legend: null } } },
       { mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11 }, encoding: { x, y, text: { field: 'model', type: 'nominal' } } },
     ],

@@ -7,7 +7,10 @@
  */
 import { heterogeneityScore, pairwiseMatrix, slqMeasures, type PairwiseMatrix, type SlqResult } from '../analysis/index.js';
 import { blockDim, blockSpectra } from '../hessian/index.js';
-import { SIGMA2 } from '../experiment/spectra.js';
+import { SETTINGS } from '../experiment/settings.js';
+
+/** The experiment's σ² for raw-axis densities (the same in every preset). */
+const SIGMA2 = SETTINGS.small.spectra.sigma2;
 import { settingsFor } from '../experiment/settings.js';
 import type { Tensor } from '../tensor/index.js';
 import type { WebPreset, WebTask } from './task.js';

@@ -49,17 +49,17 @@ describe('experiment figure exports', () => {
     const gpt = doc.models[0] as NeuralResult;
     const loss = await csvOf('sgd-vs-adam');
     expect(loss[0]).toEqual(['run', 'step', 'loss']);
-    const sgd = gpt.training.runs.find((r) => r.optimizer === 'sgd')!;
+    const sgd = gpt.training!.runs.find((r) => r.optimizer === 'sgd')!;
     const row = loss.find((r) => r[0] === `sgd lr ${sgd.lr}` && r[1] === '3')!;
     expect(Number(row[2])).toBe(sgd.losses[3]);
-    expect(loss.length - 1).toBe(gpt.training.runs.reduce((n, r) => n + r.losses.length, 0));
+    expect(loss.length - 1).toBe(gpt.training!.runs.reduce((n, r) => n + r.losses.length, 0));
 
     const js = await csvOf('jensen-shannon-distance-between-block-spectra');
-    expect(js[0].slice(1)).toEqual(gpt.spectra.js!.labels);
-    expect(Number(js[2][3])).toBe(gpt.spectra.js!.matrix[1][2]);
+    expect(js[0].slice(1)).toEqual(gpt.spectra!.js!.labels);
+    expect(Number(js[2][3])).toBe(gpt.spectra!.js!.matrix[1][2]);
 
     // Densities are not stored in results.json; they are recomputed from its SLQ nodes and weights.
-    const dens = plotDensities(gpt.spectra);
+    const dens = plotDensities(gpt.spectra!);
     const spectra = await csvOf('block-hessian-spectra-at-initialization');
     expect(spectra.length - 1).toBe(dens.blocks.reduce((n, b) => n + b.grid.length, 0));
     const b = dens.blocks[1];

@@ -229,7 +229,7 @@ describe('training', () => {
       },
     };
     const image = (n: number): Batch => ({ x: hg.tensor(Float32Array.from({ length: n * 784 }, () => rng.uniform()), [n, 784]), y: hg.tensor(Int32Array.from({ length: n }, (_, i) => i % 10), [n], 'int32') });
-    const task = { model, data: 'random', batch: (n: number) => image(n), heldOut: (n: number) => image(n) };
+    const task = { model, data: 'random', dataId: 'random', batch: (n: number) => image(n), heldOut: (n: number) => image(n) };
     const settings = { steps: 3, batch: 4, sgdLrs: [0.1], adamLrs: [1e-3], clip: 1, heldOut: 6 };
     await trainOne(task, settings, 'adam', 1e-3, () => {}); // warm caches (the one-hot identity)
     produced.length = heldOutCalls.length = 0;

@@ -102,7 +102,7 @@ describe.skipIf(!have && !CI)('the browser page', () => {
     // The Node CLI's code path: makeTask + measureSpectra on the CPU backend, same preset and seed.
     setBackend(createCpuBackend());
     const s = settingsFor('vit', 'tiny').spectra;
-    const node = await measureSpectra(makeTask('vit', 'tiny', 0), s, 0, undefined, () => {}, async () => {});
+    const node = await measureSpectra(makeTask('vit', 'tiny', 0), s, 0, 'eval', undefined, () => {}, async () => {});
     expect(node.js0).not.toBeNull();
     expect(Number.isFinite(js0Page) && js0Page > 0).toBe(true);
     expect(Math.abs(js0Page - node.js0!)).toBeLessThan(1e-4);

@@ -5,7 +5,9 @@
  */
 import { blockDensities, slqMeasures, type SlqResult } from '../../analysis/index.js';
 import { settingsFor } from '../../experiment/settings.js';
-import { SIGMA2 } from '../../experiment/spectra.js';
+import { SETTINGS } from '../../experiment/settings.js';
+
+const SIGMA2 = SETTINGS.small.spectra.sigma2;
 import { blockDim } from '../../hessian/index.js';
 import { setBackend } from '../../tensor/index.js';
 import { analyze, jsOf } from '../analysis.js';

@@ -102,7 +102,6 @@ function forward(
   const jt = pushTrace((l) => new JvpTrace(l, k));
   let out: Tree;
   try {
-    leaves.forEach((x, i) => tangents.forEach((ts) => checkTangent(x, ts[i])));
     out = f(leaves.map((x, i) => jt.box(x, tangents.map((ts) => ts[i]))), jt.level);
   } finally {
     popTrace(jt);
@@ -112,12 +111,6 @@ function forward(
   const tangentsOut = Array.from({ length: k }, (_, j) =>
     unflatten(outs.map((o) => jt.tangentOf(o, j) ?? zerosLike(jt.primalOf(o)))));
   return { value, tangents: tangentsOut };
-}
-
-function checkTangent(x: Tensor, t: Tensor | null): void {
-  if (t && !sameShape(t.shape, x.shape)) {
-    throw new Error(`jvp: tangent shape ${fmt(t.shape)} does not match its primal's shape ${fmt(x.shape)}`);
-  }
 }
 
 /** Forward mode: f(primals) and its directional derivative along `tangents` (missing leaves are zero). */
@@ -134,7 +127,7 @@ export function jvpMulti<P extends Tree, R extends Tree>(
 ): { value: R; tangents: R[] } {
   return tidy(() => {
     const { leaves, unflatten } = flatten(primals);
-    const ts = tangents.map((t) => flattenPartial(primals, t));
+    const ts = tangents.map((t, j) => flattenPartial(primals, t, tangents.length > 1 ? `jvp: tangent ${j}` : 'jvp: tangent'));
     const r = forward((xs) => f(unflatten(xs)), leaves, ts);
     return { value: r.value as R, tangents: r.tangents as R[] };
   });
@@ -167,13 +160,23 @@ export function hvpMulti<P extends Tree>(
 ): P[] {
   return tidy(() => {
     const { leaves, unflatten } = flatten(params);
-    const ts = vs.map((v) => flattenPartial(params, v));
+    checkWrt(opts.wrt, leaves.length);
+    const ts = vs.map((v, j) => flattenPartial(params, v, vs.length > 1 ? `hvp: v ${j}` : 'hvp: v'));
     const grads = (xs: Tensor[], level: number) => gradLeaves((ys) => f(unflatten(ys)), xs, opts.wrt,
       opts.blockDiagonal ? (nodes) => supportFilter(nodes, ts, level) : undefined).grads;
     const r = forward(grads, leaves, ts);
     return (r.tangents as Tensor[][]).map((g, j) => unflatten(
       opts.blockDiagonal ? g.map((t, i) => (ts[j][i] ? t : zerosLike(t))) : g));
   });
+}
+
+/** `wrt` names every leaf: a shorter or longer list would silently treat the rest as constants. */
+function checkWrt(wrt: boolean[] | undefined, n: number): void {
+  if (wrt === undefined) return;
+  if (!Array.isArray(wrt) || wrt.length !== n || wrt.some((w) => typeof w !== 'boolean')) {
+    throw new Error(`hvp: wrt must be ${n} booleans, one per parameter leaf, got ${Array.isArray(wrt) ? `${wrt.length} entries` : typeof wrt}`
+      + (Array.isArray(wrt) && wrt.length === n ? ' with a non-boolean among them' : ''));
+  }
 }
 
 /**

@@ -55,6 +55,13 @@ export function normAxes(opName: string, axes: number[], rank: number): number[]
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
+/** A transpose order must list every axis of `shape` exactly once (0..rank-1, in some order). */
+export function checkPerm(perm: readonly number[], shape: Shape): void {
+  const ok = Array.isArray(perm) && perm.length === shape.length
+    && [...perm].sort((a, b) => a - b).every((p, i) => p === i);
+  check(ok, () => `transpose: [${perm}] is not a permutation of the axes of ${fmt(shape)} (need each of 0..${shape.length - 1} once)`);
+}
+
 function check(cond: boolean, msg: () => string): void {
   if (!cond) throw new Error(msg());
 }
@@ -93,9 +100,7 @@ export function outputSpec(op: Op, shapes: Shape[], dtypes: DType[]): { shape: n
       return { shape: [...op.shape], dtype: dt };
     }
     case 'transpose': {
-      const r = shapes[0].length;
-      const ok = op.perm.length === r && [...op.perm].sort((a, b) => a - b).every((p, i) => p === i);
-      check(ok, () => `transpose: [${op.perm}] is not a permutation of the axes of ${fmt(shapes[0])}`);
+      checkPerm(op.perm, shapes[0]);
       return { shape: op.perm.map((p) => shapes[0][p]), dtype: dt };
     }
     case 'broadcast': {

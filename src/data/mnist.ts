@@ -52,6 +52,7 @@ export function loadMnistIdx(where: string | { images: string; labels: string },
   if (img.dims.length !== 3) throw new Error(`${paths.images}: expected a rank-3 images array (N, rows, cols), got shape ${img.dims.join('×')}`);
   if (lab.dims.length !== 1) throw new Error(`${paths.labels}: expected a rank-1 labels array, got shape ${lab.dims.join('×')}`);
   const [n, rows, cols] = img.dims;
+  if (n === 0) throw new Error(`${paths.images}: holds 0 images`);
   if (lab.dims[0] !== n) throw new Error(`${paths.labels}: ${lab.dims[0]} labels, but ${paths.images} has ${n} images`);
   const images = new Float32Array(img.data.length);
   for (let i = 0; i < images.length; i++) images[i] = img.data[i] / 255;
@@ -80,6 +81,17 @@ export function loadMnist(opts: { data?: string; split?: string } = {}): Mnist {
   return loadMnistIdx(p, opts.split ?? 'train');
 }
 
+/**
+ * The vision models take 28×28 MNIST digits: data of another size is an error
+ * naming its source before any work, not a reshape failure in the first batch.
+ */
+export function checkDigits(data: Mnist): Mnist {
+  if (data.rows !== SIDE || data.cols !== SIDE) {
+    throw new Error(`${data.source}: images are ${data.rows}×${data.cols}, but the vision models take ${SIDE}×${SIDE} MNIST digits`);
+  }
+  return data;
+}
+
 /** Rows `idx` of `data`, in that order. */
 export function subset(data: Mnist, idx: ArrayLike<number>): Mnist {
   const px = data.rows * data.cols;
@@ -95,7 +107,9 @@ export function subset(data: Mnist, idx: ArrayLike<number>): Mnist {
 /** A seeded shuffle of `data` cut into `train` and the last `heldOut` examples (default 2,000 of 10,000). */
 export function splitHeldOut(data: Mnist, opts: { heldOut?: number; seed?: number } = {}): { train: Mnist; heldOut: Mnist } {
   const k = opts.heldOut ?? Math.round(data.n / 5);
-  if (!(k >= 0 && k < data.n)) throw new Error(`splitHeldOut: heldOut ${k} must be in [0, ${data.n})`);
+  if (!(Number.isInteger(k) && k >= 1 && k < data.n)) {
+    throw new Error(`splitHeldOut: ${data.source} has ${data.n} images; holding out ${k} must leave at least one in each part (heldOut in [1, ${data.n - 1}])`);
+  }
   const p = permutation(data.n, subSeed(opts.seed ?? 0, 0x5911));
   return { train: subset(data, p.subarray(0, data.n - k)), heldOut: subset(data, p.subarray(data.n - k)) };
 }

@@ -37,9 +37,35 @@ export function loadText(opts: { data?: string } = {}): string {
   if (!p) return mobyDick();
   if (!existsSync(p)) throw new Error(`${p}: text file not found`);
   if (!statSync(p).isFile()) throw new Error(`${p}: not a regular file`);
-  const text = readFileSync(p, 'utf8');
-  if (text.length < 2) throw new Error(`${p}: text file is empty (need at least 2 characters)`);
+  return decodeText(readFileSync(p), p);
+}
+
+/**
+ * The UTF-8 text of a file's bytes, or an error naming `name`: invalid UTF-8
+ * (which Node would replace by U+FFFD), a NUL byte (a binary file), or fewer
+ * than 2 distinct characters — any of these would train a vocabulary of one
+ * or two symbols and report loss 0 as a success.
+ */
+export function decodeText(bytes: Uint8Array, name: string): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new Error(`${name}: NUL byte at offset ${nul}: a binary file, not text`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${name}: not valid UTF-8 text (the GPT task reads a UTF-8 file)`);
+  }
+  if (text.length < 2) throw new Error(`${name}: text file is empty (need at least 2 characters)`);
+  checkVocabulary(text, name);
   return text;
+}
+
+function checkVocabulary(text: string, name: string): void {
+  const distinct = new Set(text);
+  if (distinct.size < 2) {
+    throw new Error(`${name}: the text has only ${distinct.size} distinct character (${JSON.stringify([...distinct][0] ?? '')}); `
+      + 'a language model needs a vocabulary of at least 2');
+  }
 }
 
 export interface Corpus {
@@ -51,7 +77,9 @@ export interface Corpus {
   decode(ids: ArrayLike<number>): string;
 }
 
-export function makeCorpus(text: string): Corpus {
+/** The corpus of `text`; `source` names it in errors (a vocabulary of one symbol is one). */
+export function makeCorpus(text: string, source = 'makeCorpus'): Corpus {
+  checkVocabulary(text, source);
   const chars = Array.from(text);
   const vocab = [...new Set(chars)].sort();
   const index = new Map(vocab.map((c, i) => [c, i]));
@@ -78,6 +106,28 @@ export function splitTail(ids: Int32Array, heldOut = 0.1): { train: Int32Array; 
   if (!(heldOut > 0 && heldOut < 1)) throw new Error(`splitTail: heldOut fraction ${heldOut} must be in (0, 1)`);
   const cut = Math.floor(ids.length * (1 - heldOut));
   return { train: ids.subarray(0, cut), heldOut: ids.subarray(cut) };
+}
+
+/** The fewest ids whose split by {@link splitTail} leaves a window of `window` ids in both parts. */
+export function minTextLength(window: number, heldOut = 0.1): number {
+  let n = window;
+  while (Math.floor(n * (1 - heldOut)) < window || n - Math.floor(n * (1 - heldOut)) < window) n++;
+  return n;
+}
+
+/**
+ * Checks before any work that `corpus` can feed windows of `context + 1` ids
+ * from both parts of its {@link splitTail} split: otherwise the failure came
+ * only after the spectra and a whole training run, from the held-out batch.
+ */
+export function checkTextCorpus(corpus: Corpus, opts: { context: number; heldOut?: number; source?: string }): void {
+  const window = opts.context + 1;
+  if (!(Number.isInteger(opts.context) && opts.context >= 1)) throw new Error(`checkTextCorpus: context ${opts.context} must be an integer ≥ 1`);
+  const need = minTextLength(window, opts.heldOut ?? 0.1);
+  if (corpus.ids.length < need) {
+    throw new Error(`${opts.source ?? 'text'}: ${corpus.ids.length} characters are too short for windows of ${window}: `
+      + `need at least ${need} (the held-out tail, ${100 * (opts.heldOut ?? 0.1)}% of the text, must hold a window too)`);
+  }
 }
 
 /**

@@ -19,7 +19,8 @@ export interface RunResult {
   losses: number[];
   /** Mean of the last 10% of the recorded losses; null if diverged. */
   finalLoss: number | null;
-  diverged: { step: number; loss: number } | null;
+  /** Where the loss turned non-finite; JSON has no NaN/Inf, so the loss is kept as its name (see {@link jsonLoss}). */
+  diverged: { step: number; loss: JsonLoss } | null;
   heldOutLoss: number | null;
   heldOutAccuracy: number | null;
   seconds: number;
@@ -32,6 +33,10 @@ export interface TrainingResult {
   /** Best SGD final loss minus best Adam final loss (positive: Adam ahead). */
   gap: number | null;
 }
+
+/** A loss as JSON can hold it: the number when finite, else 'NaN', 'Infinity' or '-Infinity' (JSON.stringify would write null for all three). */
+export type JsonLoss = number | 'NaN' | 'Infinity' | '-Infinity';
+export const jsonLoss = (x: number): JsonLoss => (Number.isFinite(x) ? x : (String(x) as 'NaN' | 'Infinity' | '-Infinity'));
 
 /** No weight decay for either: the comparison is of the update rules alone. */
 const makeOptimizer = (name: OptimizerName): Optimizer<unknown> =>
@@ -55,7 +60,7 @@ export async function trainOne(
     const loss = await value.itemAsync();
     disposeTree([value, batch]);
     if (!Number.isFinite(loss)) {
-      diverged = { step, loss };
+      diverged = { step, loss: jsonLoss(loss) };
       disposeTree(grads);
       break;
     }

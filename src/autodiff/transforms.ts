@@ -12,7 +12,7 @@ import { Tensor, tidy } from '../tensor/tensor.js';
 import { popTrace, pushTrace } from '../tensor/bind.js';
 import { JvpBox, type TapeNode } from './boxes.js';
 import { type CotangentFilter, JvpTrace, TapeTrace } from './traces.js';
-import { type PartialTree, type Tree, flatten, flattenPartial } from './tree.js';
+import { type PartialTree, type Tree, flatten, flattenPartial, leafNames } from './tree.js';
 
 const zerosLike = (x: Tensor): Tensor => broadcastTo(scalar(0, x.dtype), x.shape);
 const onesLike = (x: Tensor): Tensor => broadcastTo(scalar(1, x.dtype), x.shape);
@@ -54,11 +54,24 @@ function gradLeaves(
   }
 }
 
+/**
+ * Leaves differentiated against must be floats: an int32 leaf's gradient
+ * would come back as zeros, a silent answer to a question with none.
+ */
+function checkFloatLeaves(tree: Tree, leaves: Tensor[], who: string, wrt?: boolean[]): void {
+  const bad = leaves.findIndex((x, i) => x.dtype === 'int32' && (!wrt || wrt[i]));
+  if (bad < 0) return;
+  const name = leafNames(tree)[bad];
+  throw new Error(`${who}: parameter ${name ? `'${name}'` : '(the root)'} is int32; only float leaves can be differentiated `
+    + '(close over it as a constant, or exclude it with wrt)');
+}
+
 /** The value of a scalar function and its gradient with respect to every leaf of `params`. */
 export function valueAndGrad<P extends Tree>(f: (params: P) => Tensor): (params: P) => { value: Tensor; grads: P } {
   return (params) =>
     tidy(() => {
-      const { leaves, unflatten } = flatten(params);
+      const { leaves, unflatten } = flatten(params, 'grad: parameters');
+      checkFloatLeaves(params, leaves, 'grad');
       const { value, grads } = gradLeaves((xs) => f(unflatten(xs)), leaves);
       return { value, grads: unflatten(grads) };
     });
@@ -79,15 +92,18 @@ export interface Vjp<P extends Tree> {
 }
 
 export function vjp<P extends Tree>(f: (params: P) => Tensor, primals: P): Vjp<P> {
-  const { leaves, unflatten } = flatten(primals);
+  const { leaves, unflatten } = flatten(primals, 'vjp: primals');
+  checkFloatLeaves(primals, leaves, 'vjp');
   const { tape, out, nodes } = tidy(() => reverse((xs) => f(unflatten(xs)), leaves));
   const value = tape.valueOf(out);
   return {
     value,
     backward: (ct) => {
+      if (!(ct instanceof Tensor)) throw new Error('vjp: the cotangent must be a Tensor');
       if (!sameShape(ct.shape, out.shape)) {
         throw new Error(`vjp: cotangent shape ${fmt(ct.shape)} does not match the output shape ${fmt(out.shape)}`);
       }
+      if (ct.dtype !== out.dtype) throw new Error(`vjp: cotangent dtype ${ct.dtype} does not match the output dtype ${out.dtype}`);
       return tidy(() => unflatten(tape.backward(out, ct, nodes).map((c, i) => c ?? zerosLike(leaves[i]))));
     },
     dispose: () => tape.dispose(),
@@ -106,7 +122,7 @@ function forward(
   } finally {
     popTrace(jt);
   }
-  const { leaves: outs, unflatten } = flatten(out);
+  const { leaves: outs, unflatten } = flatten(out, "jvp: the function's result");
   const value = unflatten(outs.map((o) => jt.primalOf(o)));
   const tangentsOut = Array.from({ length: k }, (_, j) =>
     unflatten(outs.map((o) => jt.tangentOf(o, j) ?? zerosLike(jt.primalOf(o)))));
@@ -126,7 +142,7 @@ export function jvpMulti<P extends Tree, R extends Tree>(
   f: (params: P) => R, primals: P, tangents: PartialTree<P>[],
 ): { value: R; tangents: R[] } {
   return tidy(() => {
-    const { leaves, unflatten } = flatten(primals);
+    const { leaves, unflatten } = flatten(primals, 'jvp: primals');
     const ts = tangents.map((t, j) => flattenPartial(primals, t, tangents.length > 1 ? `jvp: tangent ${j}` : 'jvp: tangent'));
     const r = forward((xs) => f(unflatten(xs)), leaves, ts);
     return { value: r.value as R, tangents: r.tangents as R[] };
@@ -159,8 +175,9 @@ export function hvpMulti<P extends Tree>(
   f: (params: P) => Tensor, params: P, vs: PartialTree<P>[], opts: HvpOptions = {},
 ): P[] {
   return tidy(() => {
-    const { leaves, unflatten } = flatten(params);
+    const { leaves, unflatten } = flatten(params, 'hvp: parameters');
     checkWrt(opts.wrt, leaves.length);
+    checkFloatLeaves(params, leaves, 'hvp', opts.wrt);
     const ts = vs.map((v, j) => flattenPartial(params, v, vs.length > 1 ? `hvp: v ${j}` : 'hvp: v'));
     const grads = (xs: Tensor[], level: number) => gradLeaves((ys) => f(unflatten(ys)), xs, opts.wrt,
       opts.blockDiagonal ? (nodes) => supportFilter(nodes, ts, level) : undefined).grads;

@@ -8,15 +8,28 @@ import { Tensor } from '../tensor/tensor.js';
 
 export type Tree = Tensor | Tree[] | { [name: string]: Tree };
 
-/** Leaves in a fixed order (record keys in insertion order) and a function rebuilding the structure. */
-export function flatten<T extends Tree>(tree: T): { leaves: Tensor[]; unflatten: (leaves: Tensor[]) => T } {
+const isRecord = (p: unknown): p is Record<string, unknown> =>
+  typeof p === 'object' && p !== null && !Array.isArray(p) && !(p instanceof Tensor);
+
+const kindOf = (p: unknown): string =>
+  p instanceof Tensor ? `a tensor of shape ${fmt(p.shape)}` : Array.isArray(p) ? `an array of ${p.length}` : p === null ? 'null' : p === undefined ? 'undefined' : typeof p === 'object' ? 'a record' : `a ${typeof p}`;
+
+/**
+ * Leaves in a fixed order (record keys in insertion order) and a function
+ * rebuilding the structure. Anything else in the tree (a number, a string,
+ * null) is an error naming its path: it would otherwise vanish from the
+ * leaves and come back as an empty record.
+ */
+export function flatten<T extends Tree>(tree: T, who = 'tree'): { leaves: Tensor[]; unflatten: (leaves: Tensor[]) => T } {
   const leaves: Tensor[] = [];
-  const walk = (t: Tree): void => {
+  const walk = (t: Tree, path: string): void => {
+    const sub = (k: string | number): string => (path ? `${path}.${k}` : String(k));
     if (t instanceof Tensor) leaves.push(t);
-    else if (Array.isArray(t)) t.forEach(walk);
-    else Object.values(t).forEach(walk);
+    else if (Array.isArray(t)) t.forEach((v, i) => walk(v, sub(i)));
+    else if (isRecord(t)) Object.entries(t).forEach(([k, v]) => walk(v, sub(k)));
+    else throw new Error(`${who}: ${path ? `'${path}'` : 'the root'} is ${kindOf(t)}, not a Tensor (trees hold tensors, arrays and records of them)`);
   };
-  walk(tree);
+  walk(tree, '');
   const unflatten = (xs: Tensor[]): T => {
     let i = 0;
     const build = (t: Tree): Tree => {
@@ -43,12 +56,6 @@ export type PartialTree<T extends Tree> = T extends Tensor
     ? PartialTree<T[number]>[]
     : { [K in keyof T]?: T[K] extends Tree ? PartialTree<T[K]> : never };
 
-const isRecord = (p: unknown): p is Record<string, unknown> =>
-  typeof p === 'object' && p !== null && !Array.isArray(p) && !(p instanceof Tensor);
-
-const kindOf = (p: unknown): string =>
-  p instanceof Tensor ? `a tensor of shape ${fmt(p.shape)}` : Array.isArray(p) ? `an array of ${p.length}` : p === null ? 'null' : typeof p;
-
 /**
  * Leaves of a partial tree, aligned with `flatten(full).leaves`, with null for
  * missing ones. `part` must have `full`'s structure: a key or index that
@@ -70,6 +77,7 @@ export function flattenPartial(full: Tree, part: unknown, who = 'tangent'): (Ten
       if (!sameShape(p.shape, f.shape)) {
         throw new Error(`${who} at ${at(path)} has shape ${fmt(p.shape)} but its parameter has shape ${fmt(f.shape)}`);
       }
+      if (f.dtype === 'int32') throw new Error(`${who} at ${at(path)}: its parameter is int32, which has no tangent space (leave it out or null)`);
       if (p.dtype !== f.dtype) throw new Error(`${who} at ${at(path)} has dtype ${p.dtype} but its parameter has dtype ${f.dtype}`);
       out.push(p);
     } else if (Array.isArray(f)) {

@@ -2,7 +2,7 @@
  * Creating concrete tensors, and the default backend they are created on.
  */
 import type { Backend } from './backend.js';
-import { type AnyTypedArray, type DType, arrayFor, dtypeOf } from './dtype.js';
+import { type AnyTypedArray, type DType, DTYPES, arrayFor, dtypeOf } from './dtype.js';
 import { type Shape, fmt, sizeOf } from './shapes.js';
 import { type IndexRange, Tensor, keep, release } from './tensor.js';
 
@@ -34,6 +34,7 @@ export function fromArray(data: AnyTypedArray | number[], shape: Shape, dtype: D
   if (data.length !== sizeOf(shape)) {
     throw new Error(`tensor: ${data.length} values do not fill shape ${fmt(shape)} (${sizeOf(shape)} elements)`);
   }
+  if (!DTYPES.includes(dtype)) throw new Error(`tensor: unknown dtype '${String(dtype)}' (expected ${DTYPES.join(', ')})`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new Error(`tensor: invalid shape ${fmt(shape)}`);
   }

@@ -183,6 +183,7 @@ export function gather(table: Tensor, index: Tensor): Tensor {
 
 /** Add rows of `src` (…I, …F) into a zero (rows, …F) tensor at `index` (…I). */
 export function scatterAdd(src: Tensor, index: Tensor, rows: number): Tensor {
+  if (!(Number.isInteger(rows) && rows >= 0)) throw new Error(`scatterAdd: rows ${rows} must be an integer ≥ 0`);
   checkIndex('scatterAdd', index, rows, 'an output');
   return bind({ op: 'scatterAdd', rows }, [src, index]);
 }

@@ -10,6 +10,7 @@
  * batch safe: the write is ordered after the previous submission.
  */
 import { PARAM_BYTES, PARAM_WORDS } from './wgsl/common.js';
+import { ErrorFlag } from './flag.js';
 import { BufferPool, sizeClass } from './pool.js';
 
 /** One GPU buffer that holds tensor data, shared by the storages that alias it (reshape). */
@@ -122,11 +123,8 @@ export class GpuRuntime {
    */
   private recent = new BufferPool(Infinity);
   private failure: string | null = null;
-  /** One u32 word a kernel raises (atomicMax of its dispatch tag) instead of failing silently. */
-  private readonly flag: GPUBuffer;
-  /** Messages of the dispatches since the last read that may raise the flag, by tag. */
-  private readonly raisers = new Map<number, string>();
-  private nextTag = 1;
+  /** The word a kernel raises instead of failing silently; checked by the next read. */
+  private readonly flag: ErrorFlag;
   /** Compile checks of new shader modules, awaited by the next read so their message wins. */
   private compiling: Promise<void>[] = [];
   live = { buffers: 0, bytes: 0 };
@@ -151,10 +149,7 @@ export class GpuRuntime {
       label: 'heterograd params', size: this.maxBatch * PARAM_BYTES,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
-    this.flag = device.createBuffer({
-      label: 'heterograd error flag', size: 4,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    });
+    this.flag = new ErrorFlag(device);
     device.addEventListener('uncapturederror', (e) => {
       this.failure ??= `WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`;
     });
@@ -269,7 +264,7 @@ export class GpuRuntime {
     } else {
       const entries: GPUBindGroupEntry[] = bufs.map((b, i) => ({ binding: i, resource: { buffer: b.buffer } }));
       entries.push({ binding: bufs.length, resource: { buffer: this.params, offset: 0, size: PARAM_BYTES } });
-      if (flag) entries.push({ binding: bufs.length + 1, resource: { buffer: this.flag } });
+      if (flag) entries.push({ binding: bufs.length + 1, resource: { buffer: this.flag.buffer } });
       group = this.device.createBindGroup({ label: `bind ${key}`, layout: this.layout(bufs.length - 1, flag).group, entries });
       if (this.groups.size >= 4096) this.groups.delete(this.groups.keys().next().value!);
     }
@@ -291,7 +286,7 @@ export class GpuRuntime {
     const slot = this.queued++;
     this.hostParams.fill(0, slot * PARAM_WORDS, (slot + 1) * PARAM_WORDS);
     this.hostParams.set(d.params, slot * PARAM_WORDS);
-    if (d.raises !== undefined) this.hostParams[slot * PARAM_WORDS + d.params.length] = this.tag(d.raises);
+    if (d.raises !== undefined) this.hostParams[slot * PARAM_WORDS + d.params.length] = this.flag.tag(d.raises);
     const bufs = [...d.inputs, d.output];
     for (const b of bufs) b.lastUse = this.batch;
     this.pass!.setPipeline(pipeline);
@@ -299,15 +294,6 @@ export class GpuRuntime {
     this.pass!.dispatchWorkgroups(...d.groups);
     this.counters.dispatches++;
     if (this.queued >= this.maxBatch) this.flush();
-  }
-
-  /** A fresh tag for a dispatch that may raise the flag (messages of the oldest are dropped past 4096). */
-  private tag(message: string): number {
-    const t = this.nextTag;
-    this.nextTag = t >= 0xffffffff ? 1 : t + 1;
-    if (this.raisers.size >= 4096) this.raisers.delete(this.raisers.keys().next().value!);
-    this.raisers.set(t, message);
-    return t;
   }
 
   /** Submit the queued dispatches. */
@@ -349,14 +335,14 @@ export class GpuRuntime {
     await this.settle();
     const n = Math.max(4, Math.ceil(bytes / 4) * 4);
     // The flag word rides along after the data when a kernel since the last read could raise it.
-    const checkFlag = this.raisers.size > 0;
+    const checkFlag = this.flag.pending;
     const size = sizeClass(n + 4);
     const staging = this.staging.take(size) ?? this.device.createBuffer({
       label: `readback ${size}B`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     const enc = this.device.createCommandEncoder({ label: 'readback' });
     enc.copyBufferToBuffer(b.buffer, 0, staging, 0, n);
-    if (checkFlag) enc.copyBufferToBuffer(this.flag, 0, staging, n, 4);
+    if (checkFlag) enc.copyBufferToBuffer(this.flag.buffer, 0, staging, n, 4);
     this.device.queue.submit([enc.finish({ label: 'readback' })]);
     this.counters.submits++;
     try {
@@ -370,17 +356,8 @@ export class GpuRuntime {
     const raised = checkFlag ? new Uint32Array(mapped, n, 1)[0] : 0;
     staging.unmap();
     this.staging.give(staging);
-    if (checkFlag) this.raised(raised);
+    if (checkFlag) this.flag.settle(raised);
     return out;
-  }
-
-  /** Throw the message of the dispatch whose tag the flag holds, resetting the flag so the runtime stays usable. */
-  private raised(tag: number): void {
-    const message = tag === 0 ? null : this.raisers.get(tag) ?? 'a kernel raised the error flag';
-    this.raisers.clear();
-    if (message === null) return;
-    this.device.queue.writeBuffer(this.flag, 0, new Uint32Array(1));
-    throw new Error(`webgpu: ${message}`);
   }
 
   private async withTimeout<T>(p: Promise<T>, what: string): Promise<T> {

@@ -11,8 +11,13 @@ export type Tree = Tensor | Tree[] | { [name: string]: Tree };
 const isRecord = (p: unknown): p is Record<string, unknown> =>
   typeof p === 'object' && p !== null && !Array.isArray(p) && !(p instanceof Tensor);
 
-const kindOf = (p: unknown): string =>
-  p instanceof Tensor ? `a tensor of shape ${fmt(p.shape)}` : Array.isArray(p) ? `an array of ${p.length}` : p === null ? 'null' : p === undefined ? 'undefined' : typeof p === 'object' ? 'a record' : `a ${typeof p}`;
+/** What a misplaced value is, for error messages. */
+function kindOf(p: unknown): string {
+  if (p instanceof Tensor) return `a tensor of shape ${fmt(p.shape)}`;
+  if (Array.isArray(p)) return `an array of ${p.length}`;
+  if (p === null || p === undefined) return String(p);
+  return typeof p === 'object' ? 'a record' : `a ${typeof p}`;
+}
 
 /**
  * Leaves in a fixed order (record keys in insertion order) and a function

@@ -20,7 +20,7 @@
  * - Values are pointwise densities, rescaled so the trapezoid integral over the grid is
  *   exactly 1 (this absorbs the mass of tails outside the grid).
  */
-import type { SpectralMeasure } from './measure.js';
+import { type SpectralMeasure, checkMeasure } from './measure.js';
 
 /** Options of {@link density} and {@link blockDensities}. */
 export interface DensityOptions {
@@ -63,7 +63,8 @@ interface Prepared {
 
 const where = (m: SpectralMeasure): string => (m.label === undefined ? '' : ` [${m.label}]`);
 
-function prepare(m: SpectralMeasure, opts: DensityOptions): Prepared {
+function prepare(m: SpectralMeasure, opts: DensityOptions, name?: string): Prepared {
+  checkMeasure(m, 'density', m.label ?? name);
   if (m.points.length === 0) throw new Error(`density${where(m)}: the spectral measure has no atoms`);
   const lo = m.points[0];
   const hi = m.points[m.points.length - 1];
@@ -108,8 +109,8 @@ function evaluate(m: SpectralMeasure, prep: Prepared, lo: number, hi: number, po
 }
 
 /** Densities of `measures` on one grid: their union of padded ranges (or `opts.range`), fine enough for the narrowest σ. */
-function onCommonGrid(measures: SpectralMeasure[], opts: DensityOptions): Density[] {
-  const preps = measures.map((m) => prepare(m, opts));
+function onCommonGrid(measures: SpectralMeasure[], opts: DensityOptions, names?: string[]): Density[] {
+  const preps = measures.map((m, i) => prepare(m, opts, names?.[i]));
   let lo = Infinity;
   let hi = -Infinity;
   let sigmaMin = Infinity;
@@ -137,6 +138,6 @@ export function density(measure: SpectralMeasure, opts: DensityOptions = {}): De
 export function blockDensities(measures: Record<string, SpectralMeasure>, opts: DensityOptions = {}): Record<string, Density> {
   const names = Object.keys(measures);
   if (names.length === 0) throw new Error('blockDensities: no spectra given (no SLQ results or measures)');
-  const dens = onCommonGrid(names.map((name) => measures[name]), opts);
+  const dens = onCommonGrid(names.map((name) => measures[name]), opts, names);
   return Object.fromEntries(names.map((name, i) => [name, dens[i]]));
 }

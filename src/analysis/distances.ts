@@ -12,7 +12,7 @@
  *   No smoothing or grid is involved.
  */
 import { blockDensities, type Density, type DensityOptions } from './density.js';
-import type { SpectralMeasure } from './measure.js';
+import { type SpectralMeasure, checkMeasure } from './measure.js';
 
 /** Metric of {@link pairwiseMatrix}: 'js' on densities, 'w1' and 'ks' on spectral measures. */
 export type Metric = 'js' | 'w1' | 'ks';
@@ -76,6 +76,8 @@ function sweep(a: SpectralMeasure, b: SpectralMeasure, visit: (x: number, f: num
 
 /** Wasserstein-1 distance ∫|F − G| dx between two spectral measures. */
 export function w1Distance(a: SpectralMeasure, b: SpectralMeasure): number {
+  checkMeasure(a, 'w1Distance');
+  checkMeasure(b, 'w1Distance');
   let w = 0;
   let prevX = NaN;
   let prevDiff = 0;
@@ -89,6 +91,8 @@ export function w1Distance(a: SpectralMeasure, b: SpectralMeasure): number {
 
 /** Kolmogorov–Smirnov distance sup|F − G| between two spectral measures. */
 export function ksDistance(a: SpectralMeasure, b: SpectralMeasure): number {
+  checkMeasure(a, 'ksDistance');
+  checkMeasure(b, 'ksDistance');
   let ks = 0;
   sweep(a, b, (_x, f, g) => {
     ks = Math.max(ks, Math.abs(f - g));
@@ -102,6 +106,7 @@ export function ksDistance(a: SpectralMeasure, b: SpectralMeasure): number {
  */
 export function w1ToCdf(measure: SpectralMeasure, cdf: (x: number) => number, range: [number, number], points = 20_000): number {
   const [lo, hi] = range;
+  checkMeasure(measure, 'w1ToCdf');
   if (!(hi > lo)) throw new Error(`w1ToCdf: empty range [${lo}, ${hi}]`);
   const h = (hi - lo) / points;
   let k = 0;
@@ -117,6 +122,7 @@ export function w1ToCdf(measure: SpectralMeasure, cdf: (x: number) => number, ra
 
 /** KS distance between a discrete measure and a continuous CDF (exact: the sup sits at an atom). */
 export function ksToCdf(measure: SpectralMeasure, cdf: (x: number) => number): number {
+  checkMeasure(measure, 'ksToCdf');
   let f = 0;
   let ks = 0;
   measure.points.forEach((x, i) => {
@@ -149,6 +155,8 @@ export function pairwiseMatrix(
     dist = (a, b) => jsFromMasses(masses[a], masses[b]);
   } else if (metric === 'w1' || metric === 'ks') {
     const f = metric === 'w1' ? w1Distance : ksDistance;
+    // Checked here first so that an error names the block by its key even when the measure has no label.
+    for (const l of labels) checkMeasure(record[l], `pairwiseMatrix (${metric})`, record[l]?.label ?? l);
     dist = (a, b) => f(record[a], record[b]);
   } else {
     throw new Error(`pairwiseMatrix: unknown metric '${String(metric)}' (expected 'js', 'w1' or 'ks')`);

@@ -24,6 +24,41 @@ export interface SpectralMeasure {
  */
 export type Normalize = 'none' | { kthLargest: number };
 
+const named = (label?: string): string => (label === undefined ? '' : ` [${label}]`);
+
+/**
+ * Atoms must be finite points with finite, non-negative weights: a NaN node
+ * would stall the CDF sweep of W1/KS forever and surface in a density as a
+ * bogus "padding" error, so it is rejected where it enters, naming the block.
+ */
+function checkAtoms(points: ArrayLike<number>, weights: ArrayLike<number>, who: string, label?: string): void {
+  if (points.length !== weights.length) {
+    throw new Error(`${who}${named(label)}: ${points.length} points but ${weights.length} weights`);
+  }
+  for (let i = 0; i < points.length; i++) {
+    if (!Number.isFinite(points[i])) throw new Error(`${who}${named(label)}: point ${i} is ${points[i]} (spectral nodes must be finite)`);
+    const w = weights[i];
+    if (!(Number.isFinite(w) && w >= 0)) throw new Error(`${who}${named(label)}: weight ${i} is ${w} (weights must be finite and ≥ 0)`);
+  }
+}
+
+/**
+ * Checks a measure handed to a density or distance: finite atoms, finite
+ * non-negative weights, points strictly ascending (the CDF sweeps rely on the
+ * order). `label` names the block when the measure has none of its own.
+ */
+export function checkMeasure(m: SpectralMeasure, who: string, label = m.label): void {
+  if (!m || !Array.isArray(m.points) || !Array.isArray(m.weights)) {
+    throw new Error(`${who}${named(label)}: not a spectral measure (expected { points, weights }; slqMeasure converts SLQ results)`);
+  }
+  checkAtoms(m.points, m.weights, who, label);
+  for (let i = 1; i < m.points.length; i++) {
+    if (!(m.points[i] > m.points[i - 1])) {
+      throw new Error(`${who}${named(label)}: points must ascend strictly, but point ${i} (${m.points[i]}) follows ${m.points[i - 1]}`);
+    }
+  }
+}
+
 /** Sorts atoms and merges equal points. Weights are used as given (callers normalize). */
 function canonical(points: number[], weights: number[], scale: number, label?: string): SpectralMeasure {
   const order = points.map((_, i) => i).sort((a, b) => points[a] - points[b]);
@@ -62,7 +97,8 @@ export function axisScale(result: SlqResult, normalize: Normalize = 'none'): num
 
 /** The SLQ estimate of the spectral measure: all probes' nodes, weights divided by the probe count. */
 export function slqMeasure(result: SlqResult, normalize: Normalize = 'none'): SpectralMeasure {
-  if (result.probes.length === 0) throw new Error('slqMeasure: SLQ result has no probes');
+  if (result.probes.length === 0) throw new Error(`slqMeasure${named(result.label)}: SLQ result has no probes`);
+  for (const p of result.probes) checkAtoms(p.nodes, p.weights, `slqMeasure (probe ${p.index})`, result.label);
   const s = axisScale(result, normalize);
   const points: number[] = [];
   const weights: number[] = [];
@@ -84,5 +120,6 @@ export function slqMeasures(results: Record<string, SlqResult>, normalize: Norma
 export function eigenvalueMeasure(values: ArrayLike<number>, label?: string): SpectralMeasure {
   const n = values.length;
   if (n === 0) throw new Error(`eigenvalueMeasure${label === undefined ? '' : ` [${label}]`}: no eigenvalues`);
+  checkAtoms(values, new Array<number>(n).fill(1 / n), 'eigenvalueMeasure', label);
   return canonical(Array.from(values), new Array<number>(n).fill(1 / n), 1, label);
 }

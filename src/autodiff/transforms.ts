@@ -12,7 +12,7 @@ import { Tensor, tidy } from '../tensor/tensor.js';
 import { popTrace, pushTrace } from '../tensor/bind.js';
 import { JvpBox, type TapeNode } from './boxes.js';
 import { type CotangentFilter, JvpTrace, TapeTrace } from './traces.js';
-import { type PartialTree, type Tree, flatten, flattenPartial } from './tree.js';
+import { type PartialTree, type Tree, flatten, flattenPartial, leafNames } from './tree.js';
 
 const zerosLike = (x: Tensor): Tensor => broadcastTo(scalar(0, x.dtype), x.shape);
 const onesLike = (x: Tensor): Tensor => broadcastTo(scalar(1, x.dtype), x.shape);
@@ -54,11 +54,24 @@ function gradLeaves(
   }
 }
 
+/**
+ * Leaves differentiated against must be floats: an int32 leaf's gradient
+ * would come back as zeros, a silent answer to a question with none.
+ */
+function checkFloatLeaves(tree: Tree, leaves: Tensor[], who: string, wrt?: boolean[]): void {
+  const bad = leaves.findIndex((x, i) => x.dtype === 'int32' && (!wrt || wrt[i]));
+  if (bad < 0) return;
+  const name = leafNames(tree)[bad];
+  throw new Error(`${who}: parameter ${name ? `'${name}'` : '(the root)'} is int32; only float leaves can be differentiated `
+    + '(close over it as a constant, or exclude it with wrt)');
+}
+
 /** The value of a scalar function and its gradient with respect to every leaf of `params`. */
 export function valueAndGrad<P extends Tree>(f: (params: P) => Tensor): (params: P) => { value: Tensor; grads: P } {
   return (params) =>
     tidy(() => {
-      const { leaves, unflatten } = flatten(params);
+      const { leaves, unflatten } = flatten(params, 'grad: parameters');
+      checkFloatLeaves(params, leaves, 'grad');
       const { value, grads } = gradLeaves((xs) => f(unflatten(xs)), leaves);
       return { value, grads: unflatten(grads) };
     });
@@ -79,15 +92,18 @@ export interface Vjp<P extends Tree> {
 }
 
 export function vjp<P extends Tree>(f: (params: P) => Tensor, primals: P): Vjp<P> {
-  const { leaves, unflatten } = flatten(primals);
+  const { leaves, unflatten } = flatten(primals, 'vjp: primals');
+  checkFloatLeaves(primals, leaves, 'vjp');
   const { tape, out, nodes } = tidy(() => reverse((xs) => f(unflatten(xs)), leaves));
   const value = tape.valueOf(out);
   return {
     value,
     backward: (ct) => {
+      if (!(ct instanceof Tensor)) throw new Error('vjp: the cotangent must be a Tensor');
       if (!sameShape(ct.shape, out.shape)) {
         throw new Error(`vjp: cotangent shape ${fmt(ct.shape)} does not match the output shape ${fmt(out.shape)}`);
       }
+      if (ct.dtype !== out.dtype) throw new Error(`vjp: cotangent dtype ${ct.dtype} does not match the output dtype ${out.dtype}`);
       return tidy(() => unflatten(tape.backward(out, ct, nodes).map((c, i) => c ?? zerosLike(leaves[i]))));
     },
     dispose: () => tape.dispose(),
@@ -102,22 +118,15 @@ function forward(
   const jt = pushTrace((l) => new JvpTrace(l, k));
   let out: Tree;
   try {
-    leaves.forEach((x, i) => tangents.forEach((ts) => checkTangent(x, ts[i])));
     out = f(leaves.map((x, i) => jt.box(x, tangents.map((ts) => ts[i]))), jt.level);
   } finally {
     popTrace(jt);
   }
-  const { leaves: outs, unflatten } = flatten(out);
+  const { leaves: outs, unflatten } = flatten(out, "jvp: the function's result");
   const value = unflatten(outs.map((o) => jt.primalOf(o)));
   const tangentsOut = Array.from({ length: k }, (_, j) =>
     unflatten(outs.map((o) => jt.tangentOf(o, j) ?? zerosLike(jt.primalOf(o)))));
   return { value, tangents: tangentsOut };
-}
-
-function checkTangent(x: Tensor, t: Tensor | null): void {
-  if (t && !sameShape(t.shape, x.shape)) {
-    throw new Error(`jvp: tangent shape ${fmt(t.shape)} does not match its primal's shape ${fmt(x.shape)}`);
-  }
 }
 
 /** Forward mode: f(primals) and its directional derivative along `tangents` (missing leaves are zero). */
@@ -133,8 +142,8 @@ export function jvpMulti<P extends Tree, R extends Tree>(
   f: (params: P) => R, primals: P, tangents: PartialTree<P>[],
 ): { value: R; tangents: R[] } {
   return tidy(() => {
-    const { leaves, unflatten } = flatten(primals);
-    const ts = tangents.map((t) => flattenPartial(primals, t));
+    const { leaves, unflatten } = flatten(primals, 'jvp: primals');
+    const ts = tangents.map((t, j) => flattenPartial(primals, t, tangents.length > 1 ? `jvp: tangent ${j}` : 'jvp: tangent'));
     const r = forward((xs) => f(unflatten(xs)), leaves, ts);
     return { value: r.value as R, tangents: r.tangents as R[] };
   });
@@ -166,14 +175,25 @@ export function hvpMulti<P extends Tree>(
   f: (params: P) => Tensor, params: P, vs: PartialTree<P>[], opts: HvpOptions = {},
 ): P[] {
   return tidy(() => {
-    const { leaves, unflatten } = flatten(params);
-    const ts = vs.map((v) => flattenPartial(params, v));
+    const { leaves, unflatten } = flatten(params, 'hvp: parameters');
+    checkWrt(opts.wrt, leaves.length);
+    checkFloatLeaves(params, leaves, 'hvp', opts.wrt);
+    const ts = vs.map((v, j) => flattenPartial(params, v, vs.length > 1 ? `hvp: v ${j}` : 'hvp: v'));
     const grads = (xs: Tensor[], level: number) => gradLeaves((ys) => f(unflatten(ys)), xs, opts.wrt,
       opts.blockDiagonal ? (nodes) => supportFilter(nodes, ts, level) : undefined).grads;
     const r = forward(grads, leaves, ts);
     return (r.tangents as Tensor[][]).map((g, j) => unflatten(
       opts.blockDiagonal ? g.map((t, i) => (ts[j][i] ? t : zerosLike(t))) : g));
   });
+}
+
+/** `wrt` names every leaf: a shorter or longer list would silently treat the rest as constants. */
+function checkWrt(wrt: boolean[] | undefined, n: number): void {
+  if (wrt === undefined) return;
+  if (!Array.isArray(wrt) || wrt.length !== n || wrt.some((w) => typeof w !== 'boolean')) {
+    throw new Error(`hvp: wrt must be ${n} booleans, one per parameter leaf, got ${Array.isArray(wrt) ? `${wrt.length} entries` : typeof wrt}`
+      + (Array.isArray(wrt) && wrt.length === n ? ' with a non-boolean among them' : ''));
+  }
 }
 
 /**

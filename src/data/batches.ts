@@ -35,7 +35,9 @@ export function subset(data: Mnist, idx: ArrayLike<number>): Mnist {
 /** A seeded shuffle of `data` cut into `train` and the last `heldOut` examples (default 2,000 of 10,000). */
 export function splitHeldOut(data: Mnist, opts: { heldOut?: number; seed?: number } = {}): { train: Mnist; heldOut: Mnist } {
   const k = opts.heldOut ?? Math.round(data.n / 5);
-  if (!(k >= 0 && k < data.n)) throw new Error(`splitHeldOut: heldOut ${k} must be in [0, ${data.n})`);
+  if (!(Number.isInteger(k) && k >= 1 && k < data.n)) {
+    throw new Error(`splitHeldOut: ${data.source} has ${data.n} images; holding out ${k} must leave at least one in each part (heldOut in [1, ${data.n - 1}])`);
+  }
   const p = permutation(data.n, subSeed(opts.seed ?? 0, 0x5911));
   return { train: subset(data, p.subarray(0, data.n - k)), heldOut: subset(data, p.subarray(data.n - k)) };
 }

@@ -18,7 +18,21 @@ export interface Corpus {
   decode(ids: ArrayLike<number>): string;
 }
 
-export function makeCorpus(text: string): Corpus {
+/**
+ * A language model needs at least 2 distinct characters: with one, the loss
+ * is 0 and every prediction right, which would read as a success.
+ */
+export function checkVocabulary(text: string, name: string): void {
+  const distinct = new Set(text);
+  if (distinct.size < 2) {
+    throw new Error(`${name}: the text has only ${distinct.size} distinct character (${JSON.stringify([...distinct][0] ?? '')}); `
+      + 'a language model needs a vocabulary of at least 2');
+  }
+}
+
+/** The corpus of `text`; `source` names it in errors (a vocabulary of one symbol is one). */
+export function makeCorpus(text: string, source = 'makeCorpus'): Corpus {
+  checkVocabulary(text, source);
   const chars = Array.from(text);
   const vocab = [...new Set(chars)].sort();
   const index = new Map(vocab.map((c, i) => [c, i]));
@@ -45,6 +59,28 @@ export function splitTail(ids: Int32Array, heldOut = 0.1): { train: Int32Array; 
   if (!(heldOut > 0 && heldOut < 1)) throw new Error(`splitTail: heldOut fraction ${heldOut} must be in (0, 1)`);
   const cut = Math.floor(ids.length * (1 - heldOut));
   return { train: ids.subarray(0, cut), heldOut: ids.subarray(cut) };
+}
+
+/** The fewest ids whose split by {@link splitTail} leaves a window of `window` ids in both parts. */
+export function minTextLength(window: number, heldOut = 0.1): number {
+  let n = window;
+  while (Math.floor(n * (1 - heldOut)) < window || n - Math.floor(n * (1 - heldOut)) < window) n++;
+  return n;
+}
+
+/**
+ * Checks before any work that `corpus` can feed windows of `context + 1` ids
+ * from both parts of its {@link splitTail} split: otherwise the failure came
+ * only after the spectra and a whole training run, from the held-out batch.
+ */
+export function checkTextCorpus(corpus: Corpus, opts: { context: number; heldOut?: number; source?: string }): void {
+  const window = opts.context + 1;
+  if (!(Number.isInteger(opts.context) && opts.context >= 1)) throw new Error(`checkTextCorpus: context ${opts.context} must be an integer ≥ 1`);
+  const need = minTextLength(window, opts.heldOut ?? 0.1);
+  if (corpus.ids.length < need) {
+    throw new Error(`${opts.source ?? 'text'}: ${corpus.ids.length} characters are too short for windows of ${window}: `
+      + `need at least ${need} (the held-out tail, ${100 * (opts.heldOut ?? 0.1)}% of the text, must hold a window too)`);
+  }
 }
 
 /**

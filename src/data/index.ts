@@ -4,6 +4,7 @@ export {
   loadMnist,
   loadMnistPackage,
   loadMnistIdx,
+  checkDigits,
   subset,
   splitHeldOut,
   batchAt,
@@ -12,4 +13,6 @@ export {
   type Mnist,
   type Batch,
 } from './mnist.js';
-export { mobyDick, loadText, makeCorpus, splitTail, windowsAt, windowTensors, type Corpus } from './text.js';
+export {
+  mobyDick, loadText, decodeText, makeCorpus, checkTextCorpus, minTextLength, splitTail, windowsAt, windowTensors, type Corpus,
+} from './text.js';

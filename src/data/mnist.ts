@@ -12,6 +12,17 @@ import { findIdxPair, readIdx } from './idx.js';
 
 export { type Mnist, type Batch, subset, splitHeldOut, batchAt, batches, batchTensors } from './batches.js';
 
+/**
+ * The vision models take 28×28 MNIST digits: data of another size is an error
+ * naming its source before any work, not a reshape failure in the first batch.
+ */
+export function checkDigits(data: Mnist): Mnist {
+  if (data.rows !== SIDE || data.cols !== SIDE) {
+    throw new Error(`${data.source}: images are ${data.rows}×${data.cols}, but the vision models take ${SIDE}×${SIDE} MNIST digits`);
+  }
+  return data;
+}
+
 const SIDE = 28;
 
 /** The digits of the `mnist` package (class-ordered: all 0s, then 1s, …; shuffle with {@link splitHeldOut}). */
@@ -41,6 +52,7 @@ export function loadMnistIdx(where: string | { images: string; labels: string },
   if (img.dims.length !== 3) throw new Error(`${paths.images}: expected a rank-3 images array (N, rows, cols), got shape ${img.dims.join('×')}`);
   if (lab.dims.length !== 1) throw new Error(`${paths.labels}: expected a rank-1 labels array, got shape ${lab.dims.join('×')}`);
   const [n, rows, cols] = img.dims;
+  if (n === 0) throw new Error(`${paths.images}: holds 0 images`);
   if (lab.dims[0] !== n) throw new Error(`${paths.labels}: ${lab.dims[0]} labels, but ${paths.images} has ${n} images`);
   const images = new Float32Array(img.data.length);
   for (let i = 0; i < images.length; i++) images[i] = img.data[i] / 255;

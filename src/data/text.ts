@@ -11,7 +11,10 @@ import { gunzipSync } from 'node:zlib';
 
 import { MOBY_DICK_SHA256 } from './corpus.js';
 
-export { type Corpus, MOBY_DICK_SHA256, makeCorpus, splitTail, windowsAt, windowTensors } from './corpus.js';
+export {
+  type Corpus, MOBY_DICK_SHA256, checkTextCorpus, checkVocabulary, makeCorpus, minTextLength, splitTail, windowsAt, windowTensors,
+} from './corpus.js';
+import { checkVocabulary } from './corpus.js';
 
 const MOBY_DICK = new URL('./assets/moby-dick.txt.gz', import.meta.url);
 
@@ -37,8 +40,26 @@ export function loadText(opts: { data?: string } = {}): string {
   if (!p) return mobyDick();
   if (!existsSync(p)) throw new Error(`${p}: text file not found`);
   if (!statSync(p).isFile()) throw new Error(`${p}: not a regular file`);
-  const text = readFileSync(p, 'utf8');
-  if (text.length < 2) throw new Error(`${p}: text file is empty (need at least 2 characters)`);
+  return decodeText(readFileSync(p), p);
+}
+
+/**
+ * The UTF-8 text of a file's bytes, or an error naming `name`: invalid UTF-8
+ * (which Node would replace by U+FFFD), a NUL byte (a binary file), or fewer
+ * than 2 distinct characters — any of these would train a vocabulary of one
+ * or two symbols and report loss 0 as a success.
+ */
+export function decodeText(bytes: Uint8Array, name: string): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new Error(`${name}: NUL byte at offset ${nul}: a binary file, not text`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error(`${name}: not valid UTF-8 text (the GPT task reads a UTF-8 file)`);
+  }
+  if (text.length < 2) throw new Error(`${name}: text file is empty (need at least 2 characters)`);
+  checkVocabulary(text, name);
   return text;
 }
 

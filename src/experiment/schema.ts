@@ -53,7 +53,10 @@ const neural = {
           type: 'array', minItems: 1,
           items: {
             type: 'object', required: ['optimizer', 'lr', 'losses', 'finalLoss', 'diverged'],
-            properties: { optimizer: { enum: ['sgd', 'adam', 'sgd-blockwise', 'adam-mini'] }, lr: num, losses: { type: 'array', items: num }, finalLoss: numOrNull },
+            properties: {
+              optimizer: { enum: ['sgd', 'adam', 'sgd-blockwise', 'adam-mini'] }, lr: num, losses: { type: 'array', items: num }, finalLoss: numOrNull,
+              diverged: { anyOf: [{ type: 'null' }, { type: 'object', required: ['step', 'loss'], properties: { step: num, loss: { anyOf: [num, { enum: ['NaN', 'Infinity', '-Infinity'] }] } } }] },
+            },
           },
         },
         gap: numOrNull,

@@ -3,8 +3,8 @@
  * corpus for GPT. Batches are random-access by step, so every optimizer run
  * sees the same batches and an interrupted run resumes exactly.
  */
-import { batchAt, batchTensors, loadMnist, splitHeldOut } from '../data/mnist.js';
-import { loadText, makeCorpus, splitTail, windowTensors, windowsAt } from '../data/text.js';
+import { batchAt, batchTensors, checkDigits, loadMnist, splitHeldOut } from '../data/mnist.js';
+import { checkTextCorpus, loadText, makeCorpus, splitTail, windowTensors, windowsAt } from '../data/text.js';
 import { createCnn, cnnPresets } from '../models/cnn.js';
 import { createMixer, mixerPresets } from '../models/mixer.js';
 import { createGpt, gptPresets } from '../models/gpt.js';
@@ -29,10 +29,12 @@ export function makeTask(name: NeuralModel, preset: Preset, seed: number, opts: 
   if (name === 'bert') return makeBertTask(preset, seed, dataPath);
   if (name === 'gpt') {
     const text = loadText(dataPath ? { data: dataPath } : {});
-    const corpus = makeCorpus(text);
+    const source = dataPath ?? 'Moby Dick';
+    const corpus = makeCorpus(text, source);
     const { train, heldOut } = splitTail(corpus.ids);
     const cfg = { ...gptPresets[preset], vocab: corpus.vocab.length };
     const T = preset === 'paper' ? 256 : cfg.context; // GPT2-small's 1024 context is trained on 256-character windows
+    checkTextCorpus(corpus, { context: T, source }); // before the spectra and training, not after them
     const windows = (ids: Int32Array, b: number, s: number, step: number) => windowTensors(windowsAt(ids, b, T, s, step), b, T);
     return {
       model: createGpt(cfg, seed),
@@ -42,7 +44,7 @@ export function makeTask(name: NeuralModel, preset: Preset, seed: number, opts: 
       dataId: sha256(text),
     };
   }
-  const all = loadMnist(dataPath ? { data: dataPath } : {});
+  const all = checkDigits(loadMnist(dataPath ? { data: dataPath } : {}));
   const { train, heldOut } = splitHeldOut(all, { seed });
   return {
     model: createVision(name, preset, seed, opts.hetero),

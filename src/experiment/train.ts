@@ -12,10 +12,7 @@ import { lossGradAndBuffers } from '../models/buffers.js';
 import { type Params, keep, tidy } from '../tensor/index.js';
 import { argmaxAccuracy, copyTensor } from './evaluate.js';
 import type { TrainSettings } from './settings.js';
-import type { OptimizerName, RunResult, Task, TrainingResult } from './types.js';
-
-
-
+import type { JsonLoss, OptimizerName, RunResult, Task, TrainingResult } from './types.js';
 
 /** What blockwise-lr SGD needs: a learning-rate multiplier per block (from λ_max of each H_bb at initialization). */
 export interface BlockScales { scale: Record<string, number>; blocks: BlockSpec[] }
@@ -35,6 +32,9 @@ function makeOptimizer(name: OptimizerName, scales?: BlockScales): Optimizer<unk
     default: return name satisfies never;
   }
 }
+
+/** A loss as JSON can hold it: the number when finite, else 'NaN', 'Infinity' or '-Infinity' (JSON.stringify would write null for all three). */
+export const jsonLoss = (x: number): JsonLoss => (Number.isFinite(x) ? x : (String(x) as 'NaN' | 'Infinity' | '-Infinity'));
 
 export async function trainOne(
   task: Task, s: TrainSettings, optimizer: OptimizerName, lr: number,
@@ -59,7 +59,7 @@ export async function trainOne(
     const loss = await value.itemAsync();
     disposeTree([value, batch]);
     if (!Number.isFinite(loss)) {
-      diverged = { step, loss };
+      diverged = { step, loss: jsonLoss(loss) };
       disposeTree(grads);
       break;
     }

@@ -102,6 +102,9 @@ export interface SpectraResult {
 // Phase 2: SGD versus Adam (train.ts).
 export type OptimizerName = OptimizerChoice;
 
+/** A loss as JSON can hold it: the number when finite, else 'NaN', 'Infinity' or '-Infinity'. */
+export type JsonLoss = number | 'NaN' | 'Infinity' | '-Infinity';
+
 export interface RunResult {
   optimizer: OptimizerName;
   lr: number;
@@ -109,7 +112,8 @@ export interface RunResult {
   losses: number[];
   /** Mean of the last 10% of the recorded losses; null if diverged. */
   finalLoss: number | null;
-  diverged: { step: number; loss: number } | null;
+  /** Where the loss turned non-finite; JSON has no NaN/Inf, so the loss is kept as its name (see `jsonLoss`). */
+  diverged: { step: number; loss: JsonLoss } | null;
   heldOutLoss: number | null;
   heldOutAccuracy: number | null;
   seconds: number;

@@ -2,7 +2,7 @@
  * Creating concrete tensors, and the default backend they are created on.
  */
 import type { Backend } from './backend.js';
-import { type AnyTypedArray, type DType, arrayFor, dtypeOf } from './dtype.js';
+import { type AnyTypedArray, type DType, DTYPES, arrayFor, dtypeOf } from './dtype.js';
 import { type Shape, fmt, sizeOf } from './shapes.js';
 import { type IndexRange, Tensor, keep, release } from './tensor.js';
 
@@ -34,9 +34,11 @@ export function fromArray(data: AnyTypedArray | number[], shape: Shape, dtype: D
   if (data.length !== sizeOf(shape)) {
     throw new Error(`tensor: ${data.length} values do not fill shape ${fmt(shape)} (${sizeOf(shape)} elements)`);
   }
+  if (!DTYPES.includes(dtype)) throw new Error(`tensor: unknown dtype '${String(dtype)}' (expected ${DTYPES.join(', ')})`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new Error(`tensor: invalid shape ${fmt(shape)}`);
   }
+  if (dtype === 'int32' && !(data instanceof Int32Array)) checkInt32(data, 'tensor');
   // Plain arrays and typed arrays of another dtype are converted (TypedArray.set converts element-wise).
   let typed: AnyTypedArray;
   if (!(data instanceof Array) && dtypeOf(data) === dtype) typed = data;
@@ -45,6 +47,23 @@ export function fromArray(data: AnyTypedArray | number[], shape: Shape, dtype: D
   const t = new Tensor([...shape], dtype, { kind: 'concrete', storage, backend, refs: 1 });
   if (dtype === 'int32') t.indexRange = rangeOf(typed);
   return t;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Host numbers becoming int32 must be integers in range: the int32 store would
+ * otherwise truncate 2.5 to 2 and wrap 3e10 to -64771072 without a word.
+ */
+function checkInt32(data: ArrayLike<number>, who: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX) {
+      const where = data.length === 1 ? '' : ` at position ${i}`;
+      throw new Error(`${who}: value ${v}${where} is not an int32 (an integer in [${INT32_MIN}, ${INT32_MAX}])`);
+    }
+  }
 }
 
 function rangeOf(a: AnyTypedArray): IndexRange {
@@ -63,6 +82,7 @@ export function tensor(data: AnyTypedArray | number[], shape?: Shape, dtype?: DT
 }
 
 export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
+  if (dtype === 'int32') checkInt32([value], 'full');
   return fromArray(arrayFor(dtype, sizeOf(shape)).fill(value), shape, dtype);
 }
 export const zeros = (shape: Shape, dtype: DType = 'float32'): Tensor => full(shape, 0, dtype);
@@ -77,6 +97,7 @@ const scalarCache = new Map<string, Tensor>();
 const SCALAR_CACHE_MAX = 512;
 
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
+  if (dtype === 'int32') checkInt32([value], 'scalar');
   const key = `${dtype}:${value}`;
   let t = scalarCache.get(key);
   if (t && !t.isDisposed) return t;

@@ -1,6 +1,9 @@
 /** Element types. float32 is the default; float64 runs on the CPU backend (finite differences, Lanczos). */
 export type DType = 'float32' | 'float64' | 'int32';
 
+/** Every dtype, for checking names that arrive at run time. */
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
+
 export type AnyTypedArray = Float32Array | Float64Array | Int32Array;
 
 export function arrayFor(dtype: DType, n: number): AnyTypedArray {

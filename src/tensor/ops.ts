@@ -8,7 +8,7 @@ import { bind } from './bind.js';
 import type { DType } from './dtype.js';
 import { scalar } from './create.js';
 import type { UnaryName, BinaryName } from './primitives.js';
-import { type Shape, fmt, normAxes, sameShape, sizeOf } from './shapes.js';
+import { type Shape, checkPerm, fmt, normAxes, sameShape, sizeOf } from './shapes.js';
 import { Tensor } from './tensor.js';
 
 export type TensorLike = Tensor | number;
@@ -87,6 +87,8 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 /** Permute axes; without `perm`, reverse them. */
 export function transpose(x: Tensor, perm?: number[]): Tensor {
   const p = perm ? normAxesOrdered(perm, x.rank) : x.shape.map((_, i) => x.rank - 1 - i);
+  // Checked before the identity shortcut: [0, 1, 2] on a matrix starts like the identity but is no permutation of it.
+  checkPerm(p, x.shape);
   if (p.every((v, i) => v === i)) return x;
   return bind({ op: 'transpose', perm: p }, [x]);
 }
@@ -181,6 +183,7 @@ export function gather(table: Tensor, index: Tensor): Tensor {
 
 /** Add rows of `src` (…I, …F) into a zero (rows, …F) tensor at `index` (…I). */
 export function scatterAdd(src: Tensor, index: Tensor, rows: number): Tensor {
+  if (!(Number.isInteger(rows) && rows >= 0)) throw new Error(`scatterAdd: rows ${rows} must be an integer ≥ 0`);
   checkIndex('scatterAdd', index, rows, 'an output');
   return bind({ op: 'scatterAdd', rows }, [src, index]);
 }

@@ -12,7 +12,13 @@ import type { DType } from './dtype.js';
 
 /** Elementwise functions of one tensor. */
 export type UnaryName = 'neg' | 'exp' | 'log' | 'sqrt' | 'tanh' | 'erf';
-/** Elementwise functions of two broadcast tensors. `greater` and `equal` give 1 or 0 in the input dtype. */
+/**
+ * Elementwise functions of two broadcast tensors. `greater` and `equal` give 1
+ * or 0 in the input dtype. On int32 every backend computes the same defined
+ * result: add, sub and mul wrap modulo 2³² (two's complement), div truncates
+ * toward zero, x / 0 is 0 (WGSL would give x, JavaScript ±Infinity), and
+ * -2³¹ / -1 wraps to -2³¹.
+ */
 export type BinaryName = 'add' | 'sub' | 'mul' | 'div' | 'greater' | 'equal';
 
 /** One primitive application: the name plus its static parameters. */

@@ -3,7 +3,7 @@
  * thrown here, at the call, naming the op and both shapes — never discovered
  * later as a NaN or an out-of-bounds read inside a kernel.
  */
-import type { DType } from './dtype.js';
+import { type DType, DTYPES } from './dtype.js';
 import type { Op } from './primitives.js';
 
 export type Shape = readonly number[];
@@ -55,6 +55,19 @@ export function normAxes(opName: string, axes: number[], rank: number): number[]
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
+/** A transpose order must list every axis of `shape` exactly once (0..rank-1, in some order). */
+export function checkPerm(perm: readonly number[], shape: Shape): void {
+  const ok = Array.isArray(perm) && perm.length === shape.length
+    && [...perm].sort((a, b) => a - b).every((p, i) => p === i);
+  check(ok, () => `transpose: [${perm}] is not a permutation of the axes of ${fmt(shape)} (need each of 0..${shape.length - 1} once)`);
+}
+
+/** Kernel size and stride are positive integers and padding a non-negative one (stride 0 made an infinite output). */
+function checkConv(opName: string, g: { kh: number; kw: number; stride: number; pad: number }): void {
+  const ok = [g.kh, g.kw, g.stride].every((v) => Number.isInteger(v) && v >= 1) && Number.isInteger(g.pad) && g.pad >= 0;
+  check(ok, () => `${opName}: kernel ${g.kh}×${g.kw}, stride ${g.stride}, padding ${g.pad}: kernel and stride must be integers ≥ 1, padding an integer ≥ 0`);
+}
+
 function check(cond: boolean, msg: () => string): void {
   if (!cond) throw new Error(msg());
 }
@@ -93,9 +106,7 @@ export function outputSpec(op: Op, shapes: Shape[], dtypes: DType[]): { shape: n
       return { shape: [...op.shape], dtype: dt };
     }
     case 'transpose': {
-      const r = shapes[0].length;
-      const ok = op.perm.length === r && [...op.perm].sort((a, b) => a - b).every((p, i) => p === i);
-      check(ok, () => `transpose: [${op.perm}] is not a permutation of the axes of ${fmt(shapes[0])}`);
+      checkPerm(op.perm, shapes[0]);
       return { shape: op.perm.map((p) => shapes[0][p]), dtype: dt };
     }
     case 'broadcast': {
@@ -107,7 +118,8 @@ export function outputSpec(op: Op, shapes: Shape[], dtypes: DType[]): { shape: n
     case 'slice': {
       const s = shapes[0];
       const ok = op.begin.length === s.length && op.end.length === s.length &&
-        s.every((d, i) => op.begin[i] >= 0 && op.begin[i] <= op.end[i] && op.end[i] <= d);
+        s.every((d, i) => Number.isInteger(op.begin[i]) && Number.isInteger(op.end[i]) &&
+          op.begin[i] >= 0 && op.begin[i] <= op.end[i] && op.end[i] <= d);
       check(ok, () => `slice: [${op.begin}] to [${op.end}] is out of range for ${fmt(s)}`);
       return { shape: s.map((_, i) => op.end[i] - op.begin[i]), dtype: dt };
     }
@@ -119,6 +131,7 @@ export function outputSpec(op: Op, shapes: Shape[], dtypes: DType[]): { shape: n
       return { shape: s.map((d, i) => d + op.before[i] + op.after[i]), dtype: dt };
     }
     case 'cast':
+      check(DTYPES.includes(op.dtype), () => `cast: unknown dtype '${String(op.dtype)}' (expected ${DTYPES.join(', ')})`);
       return { shape: [...shapes[0]], dtype: op.dtype };
     case 'matmul':
       requireFloat('matmul', dtypes);
@@ -134,11 +147,13 @@ export function outputSpec(op: Op, shapes: Shape[], dtypes: DType[]): { shape: n
       const [src, idx] = shapes;
       const ok = src.length >= idx.length && idx.every((d, i) => d === src[i]);
       check(ok, () => `scatterAdd: source ${fmt(src)} does not start with the index shape ${fmt(idx)}`);
+      check(Number.isInteger(op.rows) && op.rows >= 0, () => `scatterAdd: rows ${op.rows} must be an integer ≥ 0`);
       return { shape: [op.rows, ...src.slice(idx.length)], dtype: dt };
     }
     case 'im2col': {
       const s = shapes[0];
       check(s.length === 4, () => `im2col: expected (B, C, H, W), got ${fmt(s)}`);
+      checkConv('im2col', op);
       const [b, c, h, w] = s;
       const ho = Math.floor((h + 2 * op.pad - op.kh) / op.stride) + 1;
       const wo = Math.floor((w + 2 * op.pad - op.kw) / op.stride) + 1;
@@ -147,6 +162,8 @@ export function outputSpec(op: Op, shapes: Shape[], dtypes: DType[]): { shape: n
     }
     case 'col2im': {
       const s = shapes[0];
+      checkConv('col2im', op);
+      check([op.h, op.w].every((d) => Number.isInteger(d) && d >= 1), () => `col2im: image size ${op.h}×${op.w} must be positive integers`);
       const ho = Math.floor((op.h + 2 * op.pad - op.kh) / op.stride) + 1;
       const wo = Math.floor((op.w + 2 * op.pad - op.kw) / op.stride) + 1;
       const c = s[2] / (op.kh * op.kw);
@@ -156,6 +173,8 @@ export function outputSpec(op: Op, shapes: Shape[], dtypes: DType[]): { shape: n
     }
     case 'softmax': case 'layernorm':
       requireFloat(op.op, dtypes);
+      // A negative eps makes var + eps negative on flat rows: NaN, not an error, downstream.
+      if (op.op === 'layernorm') check(Number.isFinite(op.eps) && op.eps >= 0, () => `layernorm: eps ${op.eps} must be finite and ≥ 0`);
       check(shapes[0].length >= 1, () => `${op.op}: needs rank ≥ 1, got a scalar`);
       return { shape: [...shapes[0]], dtype: dt };
   }

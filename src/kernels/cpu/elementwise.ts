@@ -57,25 +57,35 @@ export function unary(name: UnaryName, a: AnyTypedArray, out: AnyTypedArray): vo
   }
 }
 
+/**
+ * int32 products need Math.imul: a float64 product of two int32s past 2⁵³ has
+ * lost its low bits before the store wraps it, and WebGPU wraps exactly. Sums
+ * and quotients are exact in float64; the int32 store truncates toward zero and
+ * turns x / 0 (±Infinity, NaN) into 0, the documented result (primitives.ts).
+ */
+type Kind = BinaryName | 'imul';
+
 /** out = a ∘ b, broadcast. a: aShape, b: bShape, out: outShape. */
 export function binary(
   name: BinaryName, a: AnyTypedArray, aShape: Shape, b: AnyTypedArray, bShape: Shape,
   out: AnyTypedArray, outShape: Shape,
 ): void {
+  const kind: Kind = name === 'mul' && out instanceof Int32Array ? 'imul' : name;
   if (a.length === out.length && b.length === out.length) {
-    contiguous(name, a, 1, b, 1, out); // same shapes: no index arithmetic at all
+    contiguous(kind, a, 1, b, 1, out); // same shapes: no index arithmetic at all
     return;
   }
-  if (b.length === 1 && a.length === out.length) { contiguous(name, a, 1, b, 0, out); return; }
-  if (a.length === 1 && b.length === out.length) { contiguous(name, a, 0, b, 1, out); return; }
+  if (b.length === 1 && a.length === out.length) { contiguous(kind, a, 1, b, 0, out); return; }
+  if (a.length === 1 && b.length === out.length) { contiguous(kind, a, 0, b, 1, out); return; }
   const sa = broadcastStrides(aShape, outShape);
   const sb = broadcastStrides(bShape, outShape);
   // Each case is its own loop so the engine compiles a tight, monomorphic body.
   forEachRow(outShape, [sa, sb], (o, [ia, ib], n, [da, db]) => {
-    switch (name) {
+    switch (kind) {
       case 'add': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] + b[ib + i * db]; break;
       case 'sub': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] - b[ib + i * db]; break;
       case 'mul': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] * b[ib + i * db]; break;
+      case 'imul': for (let i = 0; i < n; i++) out[o + i] = Math.imul(a[ia + i * da], b[ib + i * db]); break;
       case 'div': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] / b[ib + i * db]; break;
       case 'greater': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] > b[ib + i * db] ? 1 : 0; break;
       case 'equal': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] === b[ib + i * db] ? 1 : 0; break;
@@ -84,12 +94,13 @@ export function binary(
 }
 
 /** The common fast path: a and b read with step 1 (same shape) or 0 (a scalar). */
-function contiguous(name: BinaryName, a: AnyTypedArray, da: number, b: AnyTypedArray, db: number, out: AnyTypedArray): void {
+function contiguous(name: Kind, a: AnyTypedArray, da: number, b: AnyTypedArray, db: number, out: AnyTypedArray): void {
   const n = out.length;
   switch (name) {
     case 'add': for (let i = 0; i < n; i++) out[i] = a[i * da] + b[i * db]; break;
     case 'sub': for (let i = 0; i < n; i++) out[i] = a[i * da] - b[i * db]; break;
     case 'mul': for (let i = 0; i < n; i++) out[i] = a[i * da] * b[i * db]; break;
+    case 'imul': for (let i = 0; i < n; i++) out[i] = Math.imul(a[i * da], b[i * db]); break;
     case 'div': for (let i = 0; i < n; i++) out[i] = a[i * da] / b[i * db]; break;
     case 'greater': for (let i = 0; i < n; i++) out[i] = a[i * da] > b[i * db] ? 1 : 0; break;
     case 'equal': for (let i = 0; i < n; i++) out[i] = a[i * da] === b[i * db] ? 1 : 0; break;

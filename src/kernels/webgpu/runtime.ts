@@ -10,6 +10,7 @@
  * batch safe: the write is ordered after the previous submission.
  */
 import { PARAM_BYTES, PARAM_WORDS } from './wgsl/common.js';
+import { ErrorFlag } from './flag.js';
 import { BufferPool, sizeClass } from './pool.js';
 
 /** One GPU buffer that holds tensor data, shared by the storages that alias it (reshape). */
@@ -35,6 +36,13 @@ export interface Dispatch {
   params: ArrayLike<number>;
   /** Workgroup counts [x, y, z]. */
   groups: [number, number, number];
+  /**
+   * What went wrong if the kernel raises the error flag (an index computed on
+   * the device out of range). The runtime then binds the flag word after the
+   * params and appends this dispatch's tag as the last parameter word; the
+   * next read throws this message.
+   */
+  raises?: string;
 }
 
 /** Launch choices that depend on the device (see kernels/README.md for the measurements). */
@@ -115,6 +123,8 @@ export class GpuRuntime {
    */
   private recent = new BufferPool(Infinity);
   private failure: string | null = null;
+  /** The word a kernel raises instead of failing silently; checked by the next read. */
+  private readonly flag: ErrorFlag;
   /** Compile checks of new shader modules, awaited by the next read so their message wins. */
   private compiling: Promise<void>[] = [];
   live = { buffers: 0, bytes: 0 };
@@ -139,6 +149,7 @@ export class GpuRuntime {
       label: 'heterograd params', size: this.maxBatch * PARAM_BYTES,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
+    this.flag = new ErrorFlag(device);
     device.addEventListener('uncapturederror', (e) => {
       this.failure ??= `WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`;
     });
@@ -190,16 +201,19 @@ export class GpuRuntime {
     this.device.queue.writeBuffer(b.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
   }
 
-  private layout(inputs: number): Layout {
-    let l = this.layouts.get(inputs);
+  private layout(inputs: number, flag: boolean): Layout {
+    const key = flag ? -1 - inputs : inputs;
+    let l = this.layouts.get(key);
     if (!l) {
       const entries: GPUBindGroupLayoutEntry[] = [];
       for (let i = 0; i < inputs; i++) entries.push({ binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } });
       entries.push({ binding: inputs, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
       entries.push({ binding: inputs + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage', hasDynamicOffset: true } });
-      const group = this.device.createBindGroupLayout({ label: `${inputs} inputs`, entries });
-      l = { group, pipeline: this.device.createPipelineLayout({ label: `${inputs} inputs`, bindGroupLayouts: [group] }) };
-      this.layouts.set(inputs, l);
+      if (flag) entries.push({ binding: inputs + 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
+      const label = `${inputs} inputs${flag ? ' + flag' : ''}`;
+      const group = this.device.createBindGroupLayout({ label, entries });
+      l = { group, pipeline: this.device.createPipelineLayout({ label, bindGroupLayouts: [group] }) };
+      this.layouts.set(key, l);
     }
     return l;
   }
@@ -228,7 +242,7 @@ export class GpuRuntime {
     }
     const numeric = Object.fromEntries(Object.entries(constants).map(([k, v]) => [k, Number(v)]));
     pipeline = this.device.createComputePipeline({
-      label: key, layout: this.layout(d.inputs.length).pipeline, compute: { module, entryPoint: 'main', constants: numeric },
+      label: key, layout: this.layout(d.inputs.length, d.raises !== undefined).pipeline, compute: { module, entryPoint: 'main', constants: numeric },
     });
     this.pipelines.set(key, pipeline);
     this.counters.pipelines++;
@@ -242,15 +256,16 @@ export class GpuRuntime {
   }
 
   /** The bind group of these buffers (cached, least recently used dropped past 4096). */
-  private bindGroup(bufs: GpuBuf[]): GPUBindGroup {
-    const key = bufs.map((b) => this.bufferId(b.buffer)).join(',');
+  private bindGroup(bufs: GpuBuf[], flag: boolean): GPUBindGroup {
+    const key = bufs.map((b) => this.bufferId(b.buffer)).join(',') + (flag ? ',flag' : '');
     let group = this.groups.get(key);
     if (group) {
       this.groups.delete(key); // re-inserted below: Map order is the recency order
     } else {
       const entries: GPUBindGroupEntry[] = bufs.map((b, i) => ({ binding: i, resource: { buffer: b.buffer } }));
       entries.push({ binding: bufs.length, resource: { buffer: this.params, offset: 0, size: PARAM_BYTES } });
-      group = this.device.createBindGroup({ label: `bind ${key}`, layout: this.layout(bufs.length - 1).group, entries });
+      if (flag) entries.push({ binding: bufs.length + 1, resource: { buffer: this.flag.buffer } });
+      group = this.device.createBindGroup({ label: `bind ${key}`, layout: this.layout(bufs.length - 1, flag).group, entries });
       if (this.groups.size >= 4096) this.groups.delete(this.groups.keys().next().value!);
     }
     this.groups.set(key, group);
@@ -260,7 +275,8 @@ export class GpuRuntime {
   /** Queue one dispatch. */
   dispatch(d: Dispatch): void {
     this.check();
-    if (d.params.length > PARAM_WORDS) throw new Error(`webgpu: ${d.kernel} needs ${d.params.length} parameter words (max ${PARAM_WORDS})`);
+    const words = d.params.length + (d.raises === undefined ? 0 : 1);
+    if (words > PARAM_WORDS) throw new Error(`webgpu: ${d.kernel} needs ${words} parameter words (max ${PARAM_WORDS})`);
     if (d.groups.some((g) => g > this.maxGroups)) throw new Error(`webgpu: ${d.kernel} needs a grid of [${d.groups}] workgroups (max ${this.maxGroups} per dimension)`);
     const pipeline = this.pipeline(d);
     if (!this.encoder) {
@@ -270,10 +286,11 @@ export class GpuRuntime {
     const slot = this.queued++;
     this.hostParams.fill(0, slot * PARAM_WORDS, (slot + 1) * PARAM_WORDS);
     this.hostParams.set(d.params, slot * PARAM_WORDS);
+    if (d.raises !== undefined) this.hostParams[slot * PARAM_WORDS + d.params.length] = this.flag.tag(d.raises);
     const bufs = [...d.inputs, d.output];
     for (const b of bufs) b.lastUse = this.batch;
     this.pass!.setPipeline(pipeline);
-    this.pass!.setBindGroup(0, this.bindGroup(bufs), [slot * PARAM_BYTES]);
+    this.pass!.setBindGroup(0, this.bindGroup(bufs, d.raises !== undefined), [slot * PARAM_BYTES]);
     this.pass!.dispatchWorkgroups(...d.groups);
     this.counters.dispatches++;
     if (this.queued >= this.maxBatch) this.flush();
@@ -317,23 +334,29 @@ export class GpuRuntime {
     this.flush();
     await this.settle();
     const n = Math.max(4, Math.ceil(bytes / 4) * 4);
-    const size = sizeClass(n);
+    // The flag word rides along after the data when a kernel since the last read could raise it.
+    const checkFlag = this.flag.pending;
+    const size = sizeClass(n + 4);
     const staging = this.staging.take(size) ?? this.device.createBuffer({
       label: `readback ${size}B`, size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     const enc = this.device.createCommandEncoder({ label: 'readback' });
     enc.copyBufferToBuffer(b.buffer, 0, staging, 0, n);
+    if (checkFlag) enc.copyBufferToBuffer(this.flag.buffer, 0, staging, n, 4);
     this.device.queue.submit([enc.finish({ label: 'readback' })]);
     this.counters.submits++;
     try {
-      await this.withTimeout(staging.mapAsync(GPUMapMode.READ, 0, n), 'reading a tensor back');
+      await this.withTimeout(staging.mapAsync(GPUMapMode.READ, 0, n + 4), 'reading a tensor back');
     } catch (e) {
       this.check();
       throw e;
     }
-    const out = staging.getMappedRange(0, n).slice(0, bytes);
+    const mapped = staging.getMappedRange(0, n + 4);
+    const out = mapped.slice(0, bytes);
+    const raised = checkFlag ? new Uint32Array(mapped, n, 1)[0] : 0;
     staging.unmap();
     this.staging.give(staging);
+    if (checkFlag) this.flag.settle(raised);
     return out;
   }
 
@@ -363,6 +386,7 @@ export class GpuRuntime {
     this.recent.clear();
     this.staging.clear();
     this.params.destroy();
+    this.flag.destroy();
     this.device.destroy();
   }
 }

@@ -1,5 +1,5 @@
 /** Launching gather / scatter-add and im2col / col2im. */
-import { sizeOf } from '../../../tensor/shapes.js';
+import { fmt, sizeOf } from '../../../tensor/shapes.js';
 import type { GpuRuntime } from '../runtime.js';
 import { col2imWgsl } from '../wgsl/col2im.js';
 import { gatherWgsl } from '../wgsl/gather.js';
@@ -14,6 +14,7 @@ export function gather(rt: GpuRuntime, table: Arg, index: Arg, out: Arg): void {
   rt.dispatch({
     kernel: 'gather', wgsl: gatherWgsl, ...perElement(rt, n),
     inputs: [table.buf, index.buf], output: out.buf, params: [n, n / sizeOf(index.shape), v],
+    raises: `gather: an index computed on the device is out of range for a table of ${v} rows (index shape ${fmt(index.shape)})`,
   });
 }
 

@@ -12,7 +12,8 @@ const body = (name: BinaryName, t: string): string => {
     case 'add': return 'va + vb';
     case 'sub': return 'va - vb';
     case 'mul': return 'va * vb';
-    case 'div': return 'va / vb';
+    // WGSL's i32 x / 0 is x; the defined result (primitives.ts) is 0, as on the CPU.
+    case 'div': return t === 'i32' ? 'select(va / vb, 0i, vb == 0i)' : 'va / vb';
     case 'greater': return `select(${t}(0), ${t}(1), va > vb)`;
     case 'equal': return `select(${t}(0), ${t}(1), va == vb)`;
   }

@@ -14,7 +14,7 @@
  * type makes a primitive without an entry a compile error.
  */
 import {
-  broadcastTo, col2im, gather, im2col, matmul, mul, pad, reshape, scatterAdd, slice, sum, transpose,
+  broadcastTo, col2im, gather, im2col, matmul, mul, pad, reshape, scatterAdd, slice, sub, sum, transpose,
 } from '../tensor/ops.js';
 import type { OpName, OpOf } from '../tensor/primitives.js';
 import { broadcastShapes, sizeOf } from '../tensor/shapes.js';
@@ -66,6 +66,11 @@ function matmulStackedB(a: Tensor, db: Tensor, y: Tensor, opts: { transA: boolea
   return reshape(matmul(a2, b3, opts), [m, ...y.shape]); // (m, …, M, N)
 }
 
+/** y ⊙ each row of the stack t (m, …y), as (N,)·(m, N) so the kernel streams whole rows. */
+function flatMul(y: Tensor, t: Tensor): Tensor {
+  return reshape(mul(reshape(t, [rows(t), y.size]), reshape(y, [y.size])), t.shape);
+}
+
 /** Move axis `from` of x to position `to`. */
 function moveAxis(x: Tensor, from: number, to: number): Tensor {
   const perm = x.shape.map((_, i) => i).filter((i) => i !== from);
@@ -76,7 +81,13 @@ function moveAxis(x: Tensor, from: number, to: number): Tensor {
 export const stackedRules: StackedRuleTable = {
   neg: 'lift', exp: 'lift', log: 'lift', sqrt: 'lift', tanh: 'lift', erf: 'lift',
   add: 'lift', sub: 'lift', mul: 'lift', div: 'lift', greater: 'lift', equal: 'lift',
-  where: 'lift', cast: 'lift', softmax: 'lift', layernorm: 'lift',
+  where: 'lift', cast: 'lift', layernorm: 'lift',
+  // d(softmax) = y ⊙ (dx − Σ y⊙dx), its products taken flat (see flatMul).
+  softmax: (_x, y) => ([dx]) => {
+    if (!dx) return null;
+    const ydx = flatMul(y, dx); // (m, …y)
+    return flatMul(y, sub(dx, sum(ydx, -1, true)));
+  },
   // Reductions and movement ops: the same op with every axis shifted past the stack axis.
   sum: (_x, _y, op) => ([dx]) => dx && sum(dx, shift(op.axes), true),
   max: ([x], y, op) => {

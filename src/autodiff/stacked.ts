@@ -9,12 +9,16 @@
  */
 import { fromArray } from '../tensor/create.js';
 import { add, broadcastTo, concat, gather, pad, reshape, scatterAdd, slice } from '../tensor/ops.js';
-import type { Op } from '../tensor/primitives.js';
+import { BINARY, type Op, UNARY } from '../tensor/primitives.js';
+import { type Shape, sameShape } from '../tensor/shapes.js';
 import { type Tracer, Tensor } from '../tensor/tensor.js';
 import { bind } from '../tensor/bind.js';
 import { rules } from './rules.js';
 import { liftStack, stackedRules } from './rules-stacked.js';
 import type { ForwardTrace } from './traces.js';
+
+/** Elementwise primitives, whose rules may see their operands flattened. */
+const FLAT = new Set<string>([...UNARY, ...BINARY, 'where', 'cast']);
 
 type Linear = (dx: (Tensor | null)[]) => Tensor | null;
 type AnyRule = (x: Tensor[], y: Tensor, op: Op) => Linear;
@@ -66,14 +70,24 @@ export class StackedJvpTrace implements ForwardTrace {
     if (boxes.every((b) => b === null)) return y;
     const entry = stackedRules[op.op];
     const lift = entry === 'lift';
+    // An elementwise op on same-shaped operands sees them flat, (m, N) against (N,):
+    // the CPU kernel then streams whole rows instead of one short row per last axis.
+    const flat = FLAT.has(op.op) && y.rank > 1 && primals.every((p) => p.size === 1 || sameShape(p.shape, y.shape));
+    const viewShape = (p: Tensor): Shape => (!flat ? p.shape : sameShape(p.shape, y.shape) ? [y.size] : []);
+    const xs = flat ? primals.map((p) => reshape(p, viewShape(p))) : primals;
+    const yv = flat ? reshape(y, [y.size]) : y;
     // Linearize at the point once, whatever the number of groups.
-    const linear = lift ? (rules[op.op].jvp as AnyRule)(primals, y, op) : (entry as AnyRule)(primals, y, op);
+    const linear = lift ? (rules[op.op].jvp as AnyRule)(xs, yv, op) : (entry as AnyRule)(xs, yv, op);
     const parts: { dirs: readonly number[]; t: Tensor }[] = [];
     for (const members of groupByDirs(boxes)) {
       const dirs = boxes[members[0]]!.dirs;
-      const dx = boxes.map((b, i) => (b && members.includes(i) ? (lift ? liftStack(b.stack, y.rank) : b.stack) : null));
+      const m = dirs.length;
+      const dx = boxes.map((b, i) => {
+        if (!b || !members.includes(i)) return null;
+        return lift ? liftStack(reshape(b.stack, [m, ...viewShape(primals[i])]), yv.rank) : b.stack;
+      });
       const t = linear(dx);
-      if (t) parts.push({ dirs, t: broadcastTo(liftStack(t, y.rank), [dirs.length, ...y.shape]) }); // (m_g, …y)
+      if (t) parts.push({ dirs, t: reshape(broadcastTo(liftStack(t, yv.rank), [m, ...yv.shape]), [m, ...y.shape]) }); // (m_g, …y)
     }
     if (parts.length === 0) return y;
     const dirs = [...new Set(parts.flatMap((p) => p.dirs))].sort((a, b) => a - b);

@@ -1,6 +1,8 @@
 /**
  * The cost of blockwise Hessian-vector products: all blocks of a model in one
- * k-tangent sweep (what the spectra use) against one plain HVP per block.
+ * k-tangent sweep (what the spectra use) against one plain HVP per block, and
+ * the sweep with its tangents stacked through each op against one tensor per
+ * direction (the reference path, `setTangentStacking(false)`).
  */
 import { type BlockSpec, blockDim, blockHvps } from '../src/hessian/index.js';
 import * as hg from '../src/index.js';
@@ -12,6 +14,8 @@ export interface BlockBenchRow {
   model: string;
   blocks: number;
   sweepMs: number;
+  /** The same sweep with one tangent tensor per direction (no stacking). */
+  unstackedMs: number;
   perBlockMs: number;
   separateMs: number;
   speedup: number;
@@ -26,9 +30,12 @@ export async function benchBlocks(runs = 5): Promise<BlockBenchRow> {
   const blocks: BlockSpec[] = model.blocks();
   const reqs = blocks.map((block) => ({ block, v: Float64Array.from({ length: blockDim(model.params, block) }, () => rng.normal()) }));
   const sweep = median(await timeItAsync(async () => { await blockHvps(loss, model.params, reqs); }, runs, 1));
+  const prev = hg.setTangentStacking(false);
+  const unstacked = median(await timeItAsync(async () => { await blockHvps(loss, model.params, reqs); }, runs, 1));
+  hg.setTangentStacking(prev);
   const separate = median(await timeItAsync(async () => { for (const r of reqs) await blockHvps(loss, model.params, [r]); }, runs, 1));
   return {
     model: `ViT small (${blocks.length} blocks), batch 64`, blocks: blocks.length,
-    sweepMs: sweep, perBlockMs: sweep / blocks.length, separateMs: separate, speedup: separate / sweep,
+    sweepMs: sweep, unstackedMs: unstacked, perBlockMs: sweep / blocks.length, separateMs: separate, speedup: separate / sweep,
   };
 }

@@ -40,7 +40,7 @@ function layernormAt(x: Tensor, y: Tensor, eps: number): (v: Tensor) => Tensor {
 }
 
 /** Ties share a maximum's derivative equally: mask / count. */
-function maxShare(x: Tensor, y: Tensor, axes: number[]): Tensor {
+export function maxShare(x: Tensor, y: Tensor, axes: number[]): Tensor {
   const mask = equal(x, y);
   return div(mask, sum(mask, axes, true));
 }

@@ -21,7 +21,19 @@ import { rules } from './rules.js';
 type AnyJvp = (x: Tensor[], y: Tensor, op: Op) => (dx: (Tensor | null)[]) => Tensor | null;
 type AnyVjp = (g: Tensor, x: Tensor[], y: Tensor, op: Op, need: boolean[]) => (Tensor | null)[];
 
-export class JvpTrace implements Trace {
+/** A forward-mode trace with k tangent directions (one tensor per direction here, stacked in stacked.ts). */
+export interface ForwardTrace extends Trace {
+  readonly k: number;
+  /** A tracer carrying `tangents` (k entries, null = zero); a bare value when all are zero. */
+  box(primal: Tensor, tangents: (Tensor | null)[]): Tensor;
+  primalOf(x: Tensor): Tensor;
+  /** Direction j's tangent of x (null = zero). */
+  tangentOf(x: Tensor, j: number): Tensor | null;
+  /** x with the tangents of the directions `keep` rejects dropped (set to zero). */
+  restrict(x: Tensor, keep: (j: number) => boolean): Tensor;
+}
+
+export class JvpTrace implements ForwardTrace {
   constructor(readonly level: number, readonly k: number) {}
 
   /** A tracer carrying `tangents` (k entries, null = zero); a bare value when all are zero. */
@@ -36,6 +48,14 @@ export class JvpTrace implements Trace {
 
   tangentOf(x: Tensor, j: number): Tensor | null {
     return x.level === this.level ? (x.impl as JvpBox).tangents[j] : null;
+  }
+
+  restrict(x: Tensor, keep: (j: number) => boolean): Tensor {
+    if (x.level !== this.level) return x;
+    const box = x.impl as JvpBox;
+    const kept = box.tangents.map((t, j) => (t && keep(j) ? t : null));
+    if (kept.every((t, j) => t === box.tangents[j])) return x;
+    return this.box(box.primal, kept);
   }
 
   process(op: Op, inputs: Tensor[]): Tensor {

@@ -122,8 +122,11 @@ export async function runModel(
   const settings = resolveSettings(name, o.preset, o.overrides);
   const task = makeTask(name as NeuralModel, o.preset, seed, { ...(o.data ? { data: o.data } : {}), ...(hetero !== undefined ? { hetero } : {}) });
   const label = `${name}${hetero !== undefined ? ` r=${hetero}` : ''} seed ${seed}`;
+  // What the checkpointed numbers depend on: not `only` (a spectra-only run's pieces serve a full run) nor
+  // anything computed afterwards from the stored SLQ nodes (conventions, intervals).
   const fingerprint: Fingerprint = {
-    model: name, preset: o.preset, seed, hetero: hetero ?? null, settings, data: task.dataId, backend: o.backend.name,
+    model: name, preset: o.preset, seed, hetero: hetero ?? null, data: task.dataId, backend: o.backend.name,
+    spectra: settings.spectra, train: settings.train, bn: settings.bn, optimizers: settings.optimizers, gridExtensions: settings.gridExtensions,
   };
   const file = checkpointPath(o.out, name, seed, hetero);
   const ck = await loadCheckpoint(file, fingerprint, o.resume, (l) => progress.log(l));

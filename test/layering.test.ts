@@ -24,7 +24,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   io: ['tensor', 'util'],
   report: ['util'],
   experiment: ['analysis', 'autodiff', 'data', 'hessian', 'io', 'kernels', 'models', 'optim', 'report', 'tensor', 'util'],
-  cli: ['experiment', 'models', 'util'],
+  cli: ['experiment', 'models', 'report', 'util'],
   web: ['analysis', 'autodiff', 'data', 'hessian', 'kernels', 'models', 'report', 'tensor', 'util', 'experiment'],
 };
 

@@ -94,7 +94,8 @@ export async function blockSpectra(
     for (const b of blocks) {
       results[b.name] = await run(b, async (v) => {
         const hv = (await blockHvps(loss, params, [{ block: b, v }]))[0];
-        onSweep?.(++sweeps);
+        sweeps++; // not inside onSweep?.(…): optional chaining would skip the increment without a callback
+        onSweep?.(sweeps);
         return hv;
       });
     }

@@ -122,11 +122,13 @@ export async function runModel(
   const settings = resolveSettings(name, o.preset, o.overrides);
   const task = makeTask(name as NeuralModel, o.preset, seed, { ...(o.data ? { data: o.data } : {}), ...(hetero !== undefined ? { hetero } : {}) });
   const label = `${name}${hetero !== undefined ? ` r=${hetero}` : ''} seed ${seed}`;
-  // What the checkpointed numbers depend on: not `only` (a spectra-only run's pieces serve a full run) nor
-  // anything computed afterwards from the stored SLQ nodes (conventions, intervals).
+  // What the checkpointed numbers depend on. Not the phases asked for, the optimizers or the grids: runs are
+  // kept per (optimizer, lr), so a later run with more optimizers or a wider grid reuses the ones it shares;
+  // nor anything computed afterwards from the stored SLQ nodes (conventions, intervals).
+  const { steps, batch, clip, heldOut } = settings.train;
   const fingerprint: Fingerprint = {
     model: name, preset: o.preset, seed, hetero: hetero ?? null, data: task.dataId, backend: o.backend.name,
-    spectra: settings.spectra, train: settings.train, bn: settings.bn, optimizers: settings.optimizers, gridExtensions: settings.gridExtensions,
+    spectra: settings.spectra, train: { steps, batch, clip, heldOut }, bn: settings.bn,
   };
   const file = checkpointPath(o.out, name, seed, hetero);
   const ck = await loadCheckpoint(file, fingerprint, o.resume, (l) => progress.log(l));

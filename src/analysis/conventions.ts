@@ -153,7 +153,7 @@ function axisMaps(c: AxisConvention, blocks: Record<string, SpectralMeasure[]>):
   const names = Object.keys(blocks);
   const axis: Record<string, number> = {};
   const map: Record<string, (x: number) => number> = {};
-  const extreme = (n: string, f: (m: SpectralMeasure) => number, pick: (a: number, b: number) => number) => blocks[n].map(f).reduce(pick);
+  const extreme = (n: string, f: (m: SpectralMeasure) => number, pick: (a: number, b: number) => number) => blocks[n].map(f).reduce((a, b) => pick(a, b));
   if (c.kind === 'raw-relative' || c.kind === 'raw-absolute') {
     let s = 1;
     if (c.kind === 'raw-relative') {

@@ -80,8 +80,8 @@ export function slqAccuracy(results: Record<string, SlqResult>, c: AxisConventio
   const m = Math.max(...names.map((n) => results[n].steps));
   const k = opts.truncatedTo ?? Math.floor(m / 2);
   if (!(Number.isInteger(k) && k >= 1 && k <= m)) throw new Error(`slqAccuracy: truncatedTo must be an integer in [1, ${m}], got ${k}`);
-  const full = scoreUnder(c, Object.fromEntries(names.map((n) => [n, probeMeasures(results[n])])), ['js', 'w1']);
-  const cut = scoreUnder(c, Object.fromEntries(names.map((n) => [n, probeMeasures(truncatedResult(results[n], k))])), ['js', 'w1']);
+  const full = scoreUnder(c, Object.fromEntries(names.map((n) => [n, probeMeasures(results[n])])), { metrics: ['js', 'w1'] });
+  const cut = scoreUnder(c, Object.fromEntries(names.map((n) => [n, probeMeasures(truncatedResult(results[n], k))])), { metrics: ['js', 'w1'] });
   return {
     convention: c,
     steps: m,

@@ -4,7 +4,9 @@
  * - Over probes (one seed): a nonparametric bootstrap. Each replicate resamples every
  *   block's probes with replacement (same count), recomputes JS⁰ and W1⁰ under the
  *   convention (axis divisors included, since they are part of the statistic), and the
- *   interval is the percentile interval of the replicates. What it covers: the score's
+ *   interval is the percentile interval of the replicates, their deviations from the
+ *   estimate scaled by √(n/(n−1)) (n probes: the plain bootstrap's variance is (n−1)/n of
+ *   the true one, which at n = 3 matters). What it covers: the score's
  *   expectation over probes at the run's Lanczos steps m and probe count, i.e. probe noise
  *   only. Truncation bias (m too small) is invisible to it; see accuracy.ts.
  * - Over seeds (n runs): a Student-t interval, mean ± t_{1−α/2, n−1}·s/√n. With n = 3 a
@@ -38,6 +40,8 @@ export interface BootstrapOptions {
   seed?: number;
   /** Nominal coverage. Default 0.95. */
   level?: number;
+  /** Grid points of the JS densities (bootstrapScores only; see ScoreOptions). */
+  gridPoints?: number;
 }
 
 function settings(opts: BootstrapOptions, where: string): { B: number; seed: number; level: number } {
@@ -49,9 +53,11 @@ function settings(opts: BootstrapOptions, where: string): { B: number; seed: num
   return { B, seed, level };
 }
 
-function percentileInterval(estimate: number, reps: number[], level: number, method: string): Interval {
+/** Percentile interval of replicates whose deviations from the estimate are first scaled by `expand`. */
+function percentileInterval(estimate: number, reps: number[], level: number, method: string, expand = 1): Interval {
   const a = (1 - level) / 2;
-  return { estimate, lo: percentile(reps, a), hi: percentile(reps, 1 - a), level, method };
+  const r = expand === 1 ? reps : reps.map((x) => estimate + expand * (x - estimate));
+  return { estimate, lo: percentile(r, a), hi: percentile(r, 1 - a), level, method };
 }
 
 /** JS⁰ and W1⁰ of one run with probe-bootstrap intervals; every setting recorded. */
@@ -63,7 +69,9 @@ export interface ProbeBootstrap {
   seed: number;
   /** Probes per block. */
   probes: Record<string, number>;
-  method: 'percentile bootstrap over probes within each block';
+  /** √(n/(n−1)) applied to the replicates' deviations (n: fewest probes of a resampled block); 1 when none is resampled. */
+  expand: number;
+  method: 'percentile bootstrap over probes within each block, deviations scaled by √(n/(n−1))';
 }
 
 /**
@@ -74,22 +82,30 @@ export interface ProbeBootstrap {
 export function bootstrapScores(c: AxisConvention, blocks: BlockSamples, opts: BootstrapOptions = {}): ProbeBootstrap {
   const { B, seed, level } = settings(opts, 'bootstrapScores');
   const lists: Record<string, SpectralMeasure[]> = Object.fromEntries(Object.entries(blocks).map(([n, m]) => [n, Array.isArray(m) ? m : [m]]));
-  const point = scoreUnder(c, lists, ['js', 'w1']);
+  const score = { metrics: ['js', 'w1'] as const, gridPoints: opts.gridPoints };
+  const point = scoreUnder(c, lists, score);
   const rng = makeRng(seed);
   const js: number[] = [];
   const w1: number[] = [];
   for (let b = 0; b < B; b++) {
     // Key order is fixed, so the draws (and the result) depend only on the seed.
     const resampled = Object.fromEntries(Object.entries(lists).map(([n, l]) => [n, l.map(() => l[rng.int(l.length)])]));
-    const s = scoreUnder(c, resampled, ['js', 'w1']);
+    const s = scoreUnder(c, resampled, score);
     js.push(s.js0);
     w1.push(s.w10);
   }
-  const method = 'percentile bootstrap over probes within each block' as const;
+  // Resampling n probes underestimates the variance of their mean by (n − 1)/n, which at the
+  // experiment's 3 probes is a third; scale the deviations back by √(n/(n − 1)), n the fewest
+  // probes of any resampled block (blocks with one measure are fixed and do not count).
+  const counts = Object.values(lists).map((l) => l.length).filter((k) => k > 1);
+  const n = counts.length === 0 ? 0 : Math.min(...counts);
+  const expand = n > 1 ? Math.sqrt(n / (n - 1)) : 1;
+  const method = 'percentile bootstrap over probes within each block, deviations scaled by √(n/(n−1))' as const;
   return {
     convention: c,
-    js0: percentileInterval(point.js0, js, level, method),
-    w10: percentileInterval(point.w10, w1, level, method),
+    js0: percentileInterval(point.js0, js, level, method, expand),
+    w10: percentileInterval(point.w10, w1, level, method, expand),
+    expand,
     B,
     seed,
     probes: Object.fromEntries(Object.entries(lists).map(([n, l]) => [n, l.length])),

@@ -49,12 +49,14 @@ export {
   transformBlocks,
   scoreUnder,
   allConventions,
+  HEADLINE_CONVENTION,
   type AxisConvention,
   type ConventionKind,
   type BlockSamples,
   type TransformedBlocks,
   type ConventionScores,
   type ScoreMetric,
+  type ScoreOptions,
   type SensitivityRow,
 } from './conventions.js';
 export {

@@ -39,3 +39,35 @@ export {
 export { hutchinson, hutchPlusPlus, type TraceOptions, type TraceEstimate } from './trace.js';
 export { topEigs, type TopEigsOptions, type TopEigs } from './topk.js';
 export { denseFromMatVec, denseEig, matVecFromDense, type DenseOptions, type DenseMatrix } from './dense.js';
+export {
+  DEFAULT_CONVENTIONS,
+  convention,
+  defaultConventions,
+  conventionName,
+  probeMeasures,
+  slqProbeMeasures,
+  transformBlocks,
+  scoreUnder,
+  allConventions,
+  HEADLINE_CONVENTION,
+  type AxisConvention,
+  type ConventionKind,
+  type BlockSamples,
+  type TransformedBlocks,
+  type ConventionScores,
+  type ScoreMetric,
+  type ScoreOptions,
+  type SensitivityRow,
+} from './conventions.js';
+export {
+  bootstrapScores,
+  seedInterval,
+  pairedGapInterval,
+  bootstrapSpearman,
+  type Interval,
+  type BootstrapOptions,
+  type ProbeBootstrap,
+  type SpearmanInterval,
+} from './bootstrap.js';
+export { truncatedProbe, truncatedResult, slqAccuracy, probeSpread, type SlqAccuracy, type ProbeSpread } from './accuracy.js';
+export { mean, sampleSd, percentile, tCdf, tQuantile, ranks, spearman } from './stats.js';

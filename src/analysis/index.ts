@@ -70,4 +70,4 @@ export {
   type SpearmanInterval,
 } from './bootstrap.js';
 export { truncatedProbe, truncatedResult, slqAccuracy, probeSpread, type SlqAccuracy, type ProbeSpread } from './accuracy.js';
-export { mean, sampleSd, percentile, tCdf, tQuantile, ranks, spearman } from './stats.js';
+export { mean as sampleMean, sampleSd, percentile, tCdf, tQuantile, ranks, spearman } from './stats.js';

@@ -1,6 +1,6 @@
 /** Percentiles, Student-t quantiles, ranks and Spearman's ρ against known values. */
 import { describe, expect, it } from 'vitest';
-import { mean, percentile, ranks, sampleSd, spearman, tCdf, tQuantile } from '../../src/analysis/index.js';
+import { sampleMean as mean, percentile, ranks, sampleSd, spearman, tCdf, tQuantile } from '../../src/analysis/index.js';
 
 describe('stats', () => {
   it('t quantiles match the tables (df 1, 2, 4, 10, 30) and tend to the normal', () => {

@@ -14,6 +14,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { PRESETS, type Preset } from '../models/model.js';
 import { FIGURE_FORMATS, parseFigureFormats } from '../report/index.js';
 import { ConfigError, MAX_SEED, checkOverrides } from '../experiment/config.js';
+import { AXIS_KINDS, DEFAULT_ANALYSIS, axisOf } from '../experiment/derive.js';
 import { runExperiment } from '../experiment/main.js';
 import { MODELS, type ExperimentOptions, type ModelName } from '../experiment/types.js';
 
@@ -85,9 +86,16 @@ const program = new Command()
   .addOption(new Option('--only <phase>', 'run only the spectra or only the training').choices(['spectra', 'train', 'all']))
   .option('--js-tol <t>', 'add SLQ probes until the half-width of JS⁰\'s 95% interval is below t', num)
   .option('--hetero <list>', 'hetero-mlp: the values of r to sweep, e.g. 1,10,100,1000', numbers)
+  .addOption(new Option('--axis <convention>', 'the axis convention JS⁰ is headlined under (all are in results.json): ' + AXIS_KINDS.join(', ')).choices(AXIS_KINDS))
+  .option('--bootstrap-b <n>', 'bootstrap replicates for JS⁰\'s interval over probes (default 200)', integer)
   .option('--formats <list>', `figure files besides report.html: ${FIGURE_FORMATS.join(', ')}`, 'svg,png,csv')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+function checkBootstrapB(b: number): number {
+  if (!(Number.isInteger(b) && b >= 10 && b <= 100_000)) throw new ConfigError(`--bootstrap-b: ${b} is not valid; expected an integer from 10 to 100000`);
+  return b;
+}
 
 function usageError(message: string): never {
   process.stderr.write(`error: ${message}\n`);
@@ -138,6 +146,11 @@ try {
   options = {
     model: raw.model, preset: raw.preset, backend: raw.backend, seeds, out: raw.out, resume: raw.resume,
     ...(raw.data !== undefined ? { data: String(raw.data) } : {}), ...(hetero ? { hetero } : {}), formats, overrides,
+    analysis: {
+      ...DEFAULT_ANALYSIS,
+      ...(raw.axis !== undefined ? { axis: axisOf(raw.axis as (typeof AXIS_KINDS)[number]) } : {}),
+      ...(raw.bootstrapB !== undefined ? { bootstrapB: checkBootstrapB(raw.bootstrapB as number) } : {}),
+    },
   };
 } catch (e) {
   usageError((e as Error).message);

@@ -16,7 +16,8 @@ import { ConfigError } from './config.js';
 import { writeReport } from './outputs.js';
 import { lockRunDir, removeWriteDebris } from './rundir.js';
 import { runModel } from './run.js';
-import { summaryRows, summaryTable } from './summary.js';
+import { derive, type ResultsDoc } from './document.js';
+import { summaryTable } from './summary.js';
 import { RESULTS_SCHEMA, versions } from './schema.js';
 import { makeTask } from './task.js';
 import type { ExperimentOptions, ModelName, ModelResult, NeuralModel } from './types.js';
@@ -78,7 +79,7 @@ export async function runExperiment(o: ExperimentOptions, command: string): Prom
       }
     }
     progress.stop();
-    const doc = {
+    const doc: ResultsDoc = {
       schema: RESULTS_SCHEMA,
       createdAt: new Date().toISOString(),
       command,
@@ -88,7 +89,7 @@ export async function runExperiment(o: ExperimentOptions, command: string): Prom
       seconds: (performance.now() - t0) / 1000,
       models: results,
       failures,
-      summary: summaryRows(results),
+      summary: derive(results, o.analysis),
     };
     if (results.length === 0) {
       await writeJsonAtomic(path.join(o.out, 'failures.json'), doc);

@@ -4,8 +4,7 @@
  * A comparison ("more heterogeneous", "Adam ahead") is stated only when the
  * 95% intervals separate; without intervals (one seed) it says so.
  */
-import { separated } from './intervals.js';
-import { type Aggregate, type SummaryRow, withInterval } from './summary.js';
+import { type Aggregate, type SummaryRow, separated, withInterval } from './summary.js';
 
 const TRANSFORMERS = new Set(['vit', 'gpt', 'bert']);
 

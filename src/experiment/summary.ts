@@ -3,15 +3,28 @@
  * aggregated over seeds, as data and as a printed table. Every number used to
  * compare models carries an interval and says how it was obtained.
  */
+import { seedInterval } from '../analysis/index.js';
 import { markdownTable } from '../report/markdown.js';
-import { type Interval, seedInterval } from './intervals.js';
 import type { ModelResult, NeuralResult, OptimizerName, QuadraticResult } from './types.js';
 
-/** A value over seeds: the mean, its 95% interval (null with one seed unless another source gives one), and each seed's value. */
+/** [lo, hi]. */
+export type Interval = [number, number];
+
+/**
+ * A value over seeds: the mean, its 95% interval and how it was obtained
+ * (a Student-t interval across seeds with two or more; with one seed, the
+ * probe bootstrap where there is one, else none), and each seed's value.
+ */
 export interface Aggregate {
   mean: number;
   interval: Interval | null;
+  method: string | null;
   perSeed: number[];
+}
+
+/** True when two intervals do not overlap: only then may a report say one value is larger. */
+export function separated(a: Interval | null, b: Interval | null): boolean {
+  return !!a && !!b && (a[0] > b[1] || b[0] > a[1]);
 }
 
 export interface SummaryRow {
@@ -33,11 +46,16 @@ export interface SummaryRow {
   gaps: Partial<Record<OptimizerName, Aggregate | null>>;
 }
 
-function aggregate(values: (number | null)[]): Aggregate | null {
+/** Mean over seeds with its t-interval; with one seed, `single` (e.g. the probe bootstrap) or no interval. */
+function aggregate(values: (number | null)[], single?: { lo: number; hi: number; method: string } | null): Aggregate | null {
   const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
   if (xs.length === 0 || xs.length < values.length) return null;
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return { mean, interval: seedInterval(xs), perSeed: xs };
+  if (xs.length >= 2) {
+    const t = seedInterval(xs);
+    return { mean, interval: [t.lo, t.hi], method: t.method, perSeed: xs };
+  }
+  return single ? { mean, interval: [single.lo, single.hi], method: single.method, perSeed: xs } : { mean, interval: null, method: null, perSeed: xs };
 }
 
 const labelOf = (r: NeuralResult) => `${r.model}${r.hetero !== undefined ? ` r=${r.hetero}` : ''}`;
@@ -47,7 +65,8 @@ function neuralRow(rs: NeuralResult[]): SummaryRow {
   const optimizers = rs[0].training?.settings.optimizers ?? [];
   return {
     model: labelOf(rs[0]), preset: rs[0].preset, seeds: rs.map((r) => r.seed),
-    js0: t((r) => r.spectra?.js0),
+    // JS⁰ under the headline convention (derive.ts); one seed gets its probe-bootstrap interval.
+    js0: aggregate(rs.map((r) => r.spectra?.analysis?.js0.estimate ?? null), rs.length === 1 ? rs[0].spectra?.analysis?.js0 : null),
     sgdLoss: t((r) => r.training?.best.sgd?.finalLoss), adamLoss: t((r) => r.training?.best.adam?.finalLoss),
     sgdLr: rs.map((r) => r.training?.best.sgd?.lr ?? NaN), adamLr: rs.map((r) => r.training?.best.adam?.lr ?? NaN),
     gap: t((r) => r.training?.gap), gapKind: 'loss',

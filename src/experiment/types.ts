@@ -10,6 +10,7 @@ import type { CaseId } from '../models/quadratic.js';
 import type { HostTrial } from '../optim/host.js';
 import type { FigureFormat } from '../report/index.js';
 import type { OptimizerChoice, Overrides, ResolvedSettings } from './config.js';
+import type { AnalysisSettings, SpectraAnalysis } from './derive.js';
 import type { SpectraSettings, TrainSettings } from './settings.js';
 
 /** The models `--model` accepts. */
@@ -34,6 +35,8 @@ export interface ExperimentOptions {
   formats: FigureFormat[];
   /** The settings the user overrode (CLI flags and `--config`); the rest come from the preset. */
   overrides: Overrides;
+  /** How JS⁰ is headlined and its interval obtained (derived after the run; `npm run report` can redo it). */
+  analysis: AnalysisSettings;
 }
 
 /** What one model's run needs from the options. */
@@ -94,6 +97,8 @@ export interface SpectraResult {
   js0: number | null;
   w1: PairwiseMatrix | null;
   w10: number | null;
+  /** The headline JS⁰ with its interval, every convention's scores, the SLQ check (derived from the stored nodes; see derive.ts). */
+  analysis?: SpectraAnalysis | null;
   /** Sweeps (k-tangent HVP passes) used for the blocks. */
   sweeps: number;
   seconds: number;

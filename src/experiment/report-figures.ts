@@ -162,7 +162,7 @@ export async function quadraticFigures(r: QuadraticResult): Promise<Figure[]> {
       title: `quadratic case ${c.caseId}: gradient norm`,
       svg: await gradNormSvg(curves, { title: `case ${c.caseId}: block eigenvalues ${c.blockEigenvalues.map(eigs).join(' ')}` }),
       caption: `‖∇f‖ against iteration (log axis) for each method at the best learning rate of its grid (seed ${c.seed}, ${c.steps} iterations, ` +
-        `κ = ${Number(c.kappa.toPrecision(3))}, JS⁰ = ${c.js0.toFixed(3)} from exact eigenvalues). ${c.leadStatistic}`,
+        `κ = ${Number(c.kappa.toPrecision(3))}, JS⁰ = ${c.js0.toFixed(3)} from exact eigenvalues). Adam's lead in the summary: ${c.leadStatistic}.`,
       data: seriesTable(curves, ['run', 'iteration', 'gradient norm']),
     });
   }

@@ -32,7 +32,6 @@ function runs(rng: Rng, optimizer: 'sgd' | 'adam', lrs: number[], start: number,
   return lrs.map((lr, k) => {
     const n = diverge === k ? 20 : 60;
     const losses = Array.from({ length: n }, (_, i) => start * Math.exp(-rate[k] * i) * (1 + 0.08 * rng.normal()));
-    if (diverge === k) losses.push(Number.NaN);
     const tail = losses.slice(-6);
     return {
       optimizer, lr, losses,

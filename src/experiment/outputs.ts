@@ -81,7 +81,10 @@ async function sections(doc: ReportDoc): Promise<ReportSection[]> {
 export async function writeReport(dir: string, doc: ReportDoc, opts: ReportOptions = {}): Promise<{ title: string; files: string[] }[]> {
   const formats = parseFigureFormats(opts.formats ?? DEFAULT_FIGURE_FORMATS);
   const secs = await sections(doc);
-  const figures = secs.flatMap((s) => (s.figures ?? []) as Figure[]);
+  const figures = secs.flatMap((s) => s.figures ?? []).map((f) => {
+    if (!('data' in f)) throw new Error(`writeReport: figure '${f.title}' has no data table to write`);
+    return f as Figure;
+  });
   const written: { title: string; files: string[] }[] = [];
   for (const [i, f] of figures.entries()) {
     const base = `figure-${String(i + 1).padStart(2, '0')}-${slug(f.title)}`;

@@ -97,11 +97,12 @@ export function runsTable(models: ModelResult[]): ReportTable | null {
     }
   }
   if (!rows.length) return null;
-  const heldOut = models.find((r): r is NeuralResult => r.kind === 'neural' && r.training !== null)!.settings.train.heldOut;
+  const sizes = [...new Set(models.filter((r): r is NeuralResult => r.kind === 'neural' && r.training !== null).map((r) => r.settings.train.heldOut))];
+  const heldOut = sizes.length === 1 ? `${sizes[0]} held-out examples` : 'held-out examples (train.heldOut in Settings gives each model\'s count)';
   return {
     columns: ['model', 'seed', 'optimizer', 'lr', 'final training loss', 'held-out loss', 'held-out accuracy (%)', 'diverged at', 'best', 'seconds'],
     rows,
-    caption: `Every training run. Held-out loss and accuracy are measured once, after the last step, on a fixed batch of held-out examples (${heldOut} for the first model; see Settings); ★ marks each optimizer's best run.`,
+    caption: `Every training run. Held-out loss and accuracy are measured once, after the last step, on a fixed batch of ${heldOut}; ★ marks each optimizer's best run.`,
     ...(rows.length > 24 ? { collapsed: `All ${rows.length} training runs (click to open)` } : {}),
   };
 }

@@ -3,12 +3,13 @@
  * the version information every result carries.
  */
 import { readFileSync } from 'node:fs';
+import { gitCommit } from './provenance.js';
 
 export const RESULTS_SCHEMA = 'heterograd/experiment-results/v2';
 
 export function versions(): Record<string, string> {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return { heterograd: pkg.version, node: process.version, platform: `${process.platform}-${process.arch}` };
+  return { heterograd: pkg.version, commit: gitCommit(), node: process.version, platform: `${process.platform}-${process.arch}` };
 }
 
 const num = { type: 'number' };

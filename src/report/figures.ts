@@ -61,29 +61,49 @@ export async function blockSpectraSvg(blocks: BlockSpectrum[], opts: FigureOptio
   });
 }
 
-/** (b) A labelled heatmap of a square pairwise matrix (e.g. JS distances between blocks). */
-export async function heatmapSvg(m: { labels: string[]; values: number[][] }, opts: FigureOptions & { valueLabel?: string; annotate?: boolean } = {}): Promise<string> {
+/**
+ * (b) A labelled heatmap of a square pairwise matrix (e.g. JS distances
+ * between blocks), its value printed in each cell. `domain` fixes the
+ * colour scale (values outside are clamped), so that several heatmaps
+ * drawn on one domain read alike: the same colour is the same distance.
+ * Without it the scale spans this matrix's own values.
+ */
+export async function heatmapSvg(
+  m: { labels: string[]; values: number[][] },
+  opts: FigureOptions & { valueLabel?: string; annotate?: boolean; domain?: [number, number] } = {},
+): Promise<string> {
   const n = m.labels.length;
   if (m.values.length !== n || m.values.some((r) => r.length !== n)) throw new Error(`heatmapSvg: values must be ${n}×${n} to match the labels`);
+  const all = m.values.flat();
+  const [lo, hi] = opts.domain ?? [Math.min(...all), Math.max(...all)];
+  if (opts.domain && !(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new Error(`heatmapSvg: domain [${lo}, ${hi}] must be finite and increasing`);
   const values = m.labels.flatMap((a, i) => m.labels.map((b, j) => ({ row: a, col: b, v: m.values[i][j] })));
-  const cell = Math.max(14, Math.min(40, Math.floor(480 / Math.max(n, 1))));
+  const cell = Math.max(24, Math.min(44, Math.floor(560 / Math.max(n, 1))));
   const enc = {
     x: { field: 'col', type: 'ordinal' as const, sort: m.labels, title: null },
     y: { field: 'row', type: 'ordinal' as const, sort: m.labels, title: null },
   };
-  const annotate = opts.annotate ?? n <= 12;
-  const all = m.values.flat();
-  const mid = (Math.min(...all) + Math.max(...all)) / 2; // viridis is light above the middle: dark text there
+  const annotate = opts.annotate ?? true;
+  const mid = (lo + hi) / 2; // viridis is light above the middle of its domain: dark text there
   return renderSvg({
     ...frame(opts, cell * n, cell * n),
     data: { values },
     layer: [
-      { mark: 'rect', encoding: { ...enc, color: { field: 'v', type: 'quantitative', title: opts.valueLabel ?? 'distance', scale: { scheme: 'viridis' } } } },
-      ...(annotate ? [{
-        mark: { type: 'text' as const, fontSize: 9 },
+      {
+        mark: 'rect',
         encoding: {
           ...enc,
-          text: { field: 'v', type: 'quantitative' as const, format: '.2g' },
+          color: {
+            field: 'v', type: 'quantitative', title: opts.valueLabel ?? 'distance',
+            scale: { scheme: 'viridis', ...(opts.domain ? { domain: [lo, hi], clamp: true } : {}) },
+          },
+        },
+      },
+      ...(annotate ? [{
+        mark: { type: 'text' as const, fontSize: cell >= 34 ? 9 : 8 },
+        encoding: {
+          ...enc,
+          text: { field: 'v', type: 'quantitative' as const, format: '.2~g' },
           color: { condition: { test: `datum.v > ${mid}`, value: 'black' }, value: 'white' },
         },
       }] : []),

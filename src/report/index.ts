@@ -3,7 +3,11 @@ export {
   renderSvg, blockSpectraSvg, heatmapSvg, curvesSvg, lossCurvesSvg, gradNormSvg, js0ScatterSvg,
   type FigureOptions, type BlockSpectrum, type Curve, type GapPoint,
 } from './figures.js';
-export { reportHtml, escapeHtml, formatCell, type ReportInput, type ReportFigure, type ReportTable } from './html.js';
+export {
+  reportHtml, escapeHtml, formatCell, type ReportInput, type ReportFigure, type ReportTable, type ReportSection,
+} from './html.js';
+export { panelBlocks, blockSpectraPanelsSvg, smoothedPanelsSvg, MAX_PER_PANEL, type Panel, type PanelOptions, type SmoothedCurve } from './panels.js';
+export { ema, defaultSpan } from './smooth.js';
 export { writeJsonAtomic, writeJsonAtomicSync, writeTextAtomic, writeBytesAtomic, readJsonIfExists, type JsonWriteOptions } from './files.js';
 export { createProgress, formatDuration, type Progress, type ProgressOptions } from './progress.js';
 export { markdownTable } from './markdown.js';

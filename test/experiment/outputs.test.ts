@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/experiment/outputs.js';
 import type { NeuralResult } from '../../src/experiment/types.js';
 import { plotDensities } from '../../src/experiment/spectra.js';
+import { normalizedDensities } from '../../src/experiment/report-figures.js';
 import { parseCsv, pngSize, svgSize } from '../helpers/formats.js';
 
 const run = promisify(execFile);
@@ -35,7 +36,7 @@ describe('experiment figure exports', () => {
   it('writes every figure as SVG, PNG at twice its size, and CSV', async () => {
     const files = await readdir(out);
     const svgs = files.filter((f) => f.endsWith('.svg'));
-    expect(svgs.length).toBe(4); // block spectra, full spectrum, JS heatmap, SGD vs Adam
+    expect(svgs.length).toBe(5); // block spectra raw and normalized by λ_max, full spectrum, JS heatmap, SGD vs Adam
     for (const svg of svgs) {
       const base = svg.slice(0, -4);
       expect(files).toContain(`${base}.png`);
@@ -66,12 +67,29 @@ describe('experiment figure exports', () => {
     const at = spectra.filter((r) => r[0] === b.block);
     expect(at.map((r) => Number(r[1]))).toEqual(b.grid);
     expect(at.map((r) => Number(r[2]))).toEqual(b.values);
+
+    const norm = normalizedDensities(gpt.spectra!);
+    const normalized = await csvOf('block-hessian-spectra-at-initialization-normalized-by-max');
+    expect(normalized[0]).toEqual(['block', 'eigenvalue / λ_max', 'density']);
+    const nb = norm.blocks[2];
+    expect(normalized.filter((r) => r[0] === nb.block).map((r) => Number(r[2]))).toEqual(nb.values);
+  });
+
+  it('report.html records the settings, the held-out results and the commit of the run', async () => {
+    const html = await read('report.html');
+    const gpt = doc.models[0] as NeuralResult;
+    expect(doc.versions!.commit).toMatch(/^([0-9a-f]{40}|unknown \()/);
+    expect(html).toContain(`<dt>git commit</dt><dd>${doc.versions!.commit}</dd>`);
+    expect(html).toContain(`<td>spectra.probes</td><td>${gpt.settings.spectra.probes}</td>`);
+    const acc = gpt.training!.runs[0].heldOutAccuracy!;
+    expect(html).toContain(`<td class="num">${Number((100 * acc).toPrecision(4))}</td>`);
+    expect(html).not.toContain('id="failures"');
   });
 
   it('writes only the formats asked for, and names the valid ones on bad input', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'hg-exports-csv-'));
     const written = await writeReport(dir, doc, { formats: ['csv'] });
-    expect(written.map((w) => w.files.length)).toEqual([1, 1, 1, 1]);
+    expect(written.map((w) => w.files.length)).toEqual([1, 1, 1, 1, 1]);
     expect((await readdir(dir)).filter((f) => !f.endsWith('.csv')).sort()).toEqual(['report.html']);
     await expect(writeReport(dir, doc, { formats: ['svg', 'pdf' as never] })).rejects.toThrow("unknown figure format 'pdf'; valid: svg, png, csv");
   });

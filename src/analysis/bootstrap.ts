@@ -42,6 +42,8 @@ export interface BootstrapOptions {
   level?: number;
   /** Grid points of the JS densities (bootstrapScores only; see ScoreOptions). */
   gridPoints?: number;
+  /** Fewest points of the automatic density grid (bootstrapScores only; see ScoreOptions). */
+  minGridPoints?: number;
 }
 
 function settings(opts: BootstrapOptions, where: string): { B: number; seed: number; level: number } {
@@ -82,7 +84,7 @@ export interface ProbeBootstrap {
 export function bootstrapScores(c: AxisConvention, blocks: BlockSamples, opts: BootstrapOptions = {}): ProbeBootstrap {
   const { B, seed, level } = settings(opts, 'bootstrapScores');
   const lists: Record<string, SpectralMeasure[]> = Object.fromEntries(Object.entries(blocks).map(([n, m]) => [n, Array.isArray(m) ? m : [m]]));
-  const score = { metrics: ['js', 'w1'] as const, gridPoints: opts.gridPoints };
+  const score = { metrics: ['js', 'w1'] as const, gridPoints: opts.gridPoints, minGridPoints: opts.minGridPoints };
   const point = scoreUnder(c, lists, score);
   const rng = makeRng(seed);
   const js: number[] = [];

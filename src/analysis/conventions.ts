@@ -222,6 +222,8 @@ export interface ScoreOptions {
   metrics?: readonly ScoreMetric[];
   /** Grid points of the JS densities. Default density.ts's (≥ 10000, step ≤ σ/2). */
   gridPoints?: number;
+  /** Fewest points of the automatic grid (see DensityOptions.minGridPoints); ignored with `gridPoints`. */
+  minGridPoints?: number;
 }
 
 /**
@@ -233,7 +235,11 @@ export function scoreUnder(c: AxisConvention, blocks: BlockSamples, opts: ScoreO
   const t = transformBlocks(c, blocks);
   const n = Object.keys(t.pooled).length;
   if (n < 2) throw new Error(`scoreUnder: needs at least 2 blocks, got ${n}`);
-  const dens = { sigma2: t.sigma2, ...(opts.gridPoints === undefined ? {} : { gridPoints: opts.gridPoints }) };
+  const dens = {
+    sigma2: t.sigma2,
+    ...(opts.gridPoints === undefined ? {} : { gridPoints: opts.gridPoints }),
+    ...(opts.minGridPoints === undefined ? {} : { minGridPoints: opts.minGridPoints }),
+  };
   const score = (m: ScoreMetric) => (metrics.includes(m) ? heterogeneityScore(pairwiseMatrix(t.pooled, m, dens)) : NaN);
   return { convention: c, js0: score('js'), w10: score('w1'), ks0: score('ks'), axis: t.axis };
 }

@@ -30,6 +30,12 @@ export interface DensityOptions {
   sigmaMode?: 'absolute' | 'relative';
   /** Number of grid points (≥ 2). Default: see the file header. */
   gridPoints?: number;
+  /**
+   * The fewest points of an automatic grid (default 10000, the paper's). The step
+   * still shrinks to σ/2 where needed; a lower floor only skips points a density
+   * does not need (bootstrap replicates compute thousands of densities).
+   */
+  minGridPoints?: number;
   /** Grid extension beyond the extreme nodes. Default 0.01·span + 7σ. */
   padding?: number;
   /** Explicit grid interval [lo, hi]; overrides padding. */
@@ -78,8 +84,8 @@ function prepare(m: SpectralMeasure, opts: DensityOptions, name?: string): Prepa
   return { scale: m.scale ?? 1, sigma, lo, hi, pad };
 }
 
-function autoGrid(span: number, sigma: number): number {
-  return Math.max(DEFAULT_GRID, Math.min(MAX_AUTO_GRID, Math.ceil((2 * span) / sigma) + 1));
+function autoGrid(span: number, sigma: number, min = DEFAULT_GRID): number {
+  return Math.max(min, Math.min(MAX_AUTO_GRID, Math.ceil((2 * span) / sigma) + 1));
 }
 
 function evaluate(m: SpectralMeasure, prep: Prepared, lo: number, hi: number, points: number): Density {
@@ -120,7 +126,7 @@ function onCommonGrid(measures: SpectralMeasure[], opts: DensityOptions, names?:
     sigmaMin = Math.min(sigmaMin, p.sigma);
   }
   if (opts.range !== undefined) [lo, hi] = opts.range;
-  const points = opts.gridPoints ?? autoGrid(hi - lo, sigmaMin);
+  const points = opts.gridPoints ?? autoGrid(hi - lo, sigmaMin, opts.minGridPoints);
   return measures.map((m, i) => evaluate(m, preps[i], lo, hi, points));
 }
 

@@ -49,7 +49,7 @@ describe('npm run experiment', () => {
     expect(again.stderr).toContain('vit seed 0: resuming');
     const doc2 = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
     expect(doc2.models[0].spectra.js0).toBe(vit.spectra.js0);
-  });
+  }, 300_000); // two CLI runs; minutes on a loaded 2-core machine
 
   it('names the valid models, presets and flags on bad input (exit code 2)', async () => {
     const m = await cliFails(['--model', 'resnet']);

@@ -16,7 +16,7 @@ import type { SummaryRow } from '../../src/experiment/summary.js';
 import type { NeuralResult } from '../../src/experiment/types.js';
 import { FAILURE, reportDoc } from '../helpers/report-doc.js';
 
-const agg = (mean: number) => ({ mean, interval: null, perSeed: [mean] });
+const agg = (mean: number) => ({ mean, interval: null, method: null, perSeed: [mean] });
 
 describe('report tables', () => {
   const doc = reportDoc();
@@ -74,12 +74,15 @@ describe('report tables', () => {
   });
 
   it('renders per-convention scores where a run has them and nothing where none does', () => {
-    const t = conventionsTable(doc.models)!;
-    expect(t.rows).toEqual([
-      ['gpt', 0, 'raw σ²=1e-5', gpt.spectra!.js0, '—', 0.1],
-      ['gpt', 0, 'λ_max-normalized', 0.2, '[0.15, 0.25]', 0.05],
-    ]);
-    expect(conventionsTable(doc.models.slice(1))).toBeNull();
+    const a = gpt.spectra!.analysis!;
+    const rows = conventionsTable(doc.models)!.rows.filter((r) => r[0] === 'gpt');
+    expect(rows).toHaveLength(Object.keys(a.conventions).length);
+    const headline = rows.find((r) => String(r[2]).endsWith('(headline)'))!;
+    expect(headline[3]).toBe(a.conventions[a.convention].js0);
+    expect(headline[4]).not.toBe('—');
+    expect(rows.filter((r) => r[4] !== '—')).toHaveLength(1);
+    const none = doc.models.map((m) => (m.kind === 'neural' && m.spectra ? { ...m, spectra: { ...m.spectra, analysis: null } } : m));
+    expect(conventionsTable(none)).toBeNull();
   });
 });
 

@@ -7,6 +7,7 @@
  * JS matrices and JS⁰ are computed from them by the real analysis code, and
  * the summary by the real summary code, so the numbers agree with each other.
  */
+import { DEFAULT_ANALYSIS, analyzeSpectra } from '../../src/experiment/derive.js';
 import { heterogeneityScore, pairwiseMatrix, slqMeasures, type SlqResult } from '../../src/analysis/index.js';
 import { resolveSettings } from '../../src/experiment/config.js';
 import { RESULTS_SCHEMA } from '../../src/experiment/schema.js';
@@ -63,7 +64,7 @@ function neural(model: NeuralModel, slq: Record<string, SlqResult>, seed: number
       settings: { ...settings.spectra, axis: 'raw', probe: 'gaussian', reorth: 'full', bn: 'eval' },
       blocks: blocks.map((b) => ({ name: b.name, param: `${b.name}.weight`, dim: 64 }) as never),
       slq, full: fakeSlq(rng, 0.5, 0.5, 1), js, js0, w1, w10: heterogeneityScore(w1), sweeps: 16, seconds: 1,
-      ...(conventions ? { conventions: { 'raw σ²=1e-5': { js0, w10: 0.1 }, 'λ_max-normalized': { js0: 0.2, w10: 0.05, interval: [0.15, 0.25] } } } : {}),
+      ...(conventions ? { analysis: analyzeSpectra(slq, { ...DEFAULT_ANALYSIS, bootstrapB: 20 }) } : {}),
     },
     training: {
       settings: {
@@ -96,13 +97,13 @@ export function reportDoc(): ReportDoc & { options: ExperimentOptions } {
   })), 0, [[0.01, 0.02, 0.03], [0.02, 0.04, 0.05]], true);
   // Three blocks with one spectrum, shifted by a fraction of σ: JS distances far below GPT's.
   const base = fakeSlq(rng, 1, 0.3);
-  const vgg = neural('vgg', { conv1: base, conv2: shifted(base, 3e-4), fc: shifted(base, 6e-4) }, 0, [[0.02, 0.03, 0.01], [0.02, 0.025, 0.02]]);
+  const vgg = neural('vgg', { conv1: base, conv2: shifted(base, 3e-4), fc: shifted(base, 6e-4) }, 0, [[0.02, 0.03, 0.01], [0.02, 0.025, 0.02]], true);
   const models = [gpt, vgg];
   return {
     schema: RESULTS_SCHEMA, createdAt: '2026-01-02T03:04:05.000Z',
     command: 'npm run experiment -- --model gpt,vgg,bert --preset tiny --data /tmp/bad.txt',
     options: {
-      model: ['gpt', 'vgg', 'bert'], preset: 'tiny', backend: 'cpu', seeds: [0], out: 'runs/test', resume: false, formats: ['svg'], overrides: { probes: 2 },
+      model: ['gpt', 'vgg', 'bert'], preset: 'tiny', backend: 'cpu', seeds: [0], out: 'runs/test', resume: false, formats: ['svg'], overrides: { probes: 2 }, analysis: DEFAULT_ANALYSIS,
     },
     versions: { heterograd: '0.1.0', commit: '0123456789abcdef0123456789abcdef01234567', node: 'v20', platform: 'linux-x64' },
     backend: { name: 'cpu', device: 'CPU (test)' },

@@ -6,7 +6,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { TINY, cli, tmp } from './cli-helpers.js';
+import { TINY, cli, readResults, tmp } from './cli-helpers.js';
 
 const dir = tmp('args');
 const config = (name: string, text: string) => {
@@ -64,5 +64,27 @@ describe('CLI: bad flags exit 2 before any work', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).not.toMatch(/^\s+at /m); // a message, not a stack trace
     expect(existsSync(out), 'the run directory was created: work started').toBe(false);
+  });
+});
+
+describe('CLI: settings from --config and flags reach results.json (flags win)', () => {
+  it.concurrent('records the settings used and the overrides given', async ({ expect }) => {
+    const out = tmp('config-out');
+    const file = config('settings.json', JSON.stringify({
+      probes: 3, steps: 6, sigma2: 1e-4, bn: 'batch', trainSteps: 2, optimizers: ['sgd'], seeds: [5],
+    }));
+    const r = await cli([...TINY, '--only', 'spectra', '--out', out, '--config', file, '--probes', '2', '--seed', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    const { doc, valid, errors } = readResults(out);
+    expect(valid, errors).toBe(true);
+    expect(doc.options.seeds).toEqual([1]); // --seed beats the file's seeds
+    expect(doc.options.overrides).toEqual({ probes: 2, steps: 6, sigma2: 1e-4, bn: 'batch', trainSteps: 2, optimizers: ['sgd'], only: 'spectra' });
+    const m = doc.models[0];
+    expect(m.seed).toBe(1);
+    expect(m.settings.spectra).toMatchObject({ probes: 2, steps: 6, fullSteps: 6, sigma2: 1e-4 });
+    expect(m.settings).toMatchObject({ bn: 'batch', optimizers: ['sgd'], only: 'spectra', train: { steps: 2 } });
+    // …and were used, not only recorded.
+    expect(m.spectra.settings).toMatchObject({ probes: 2, steps: 6, bn: 'batch' });
+    for (const res of Object.values(m.spectra.slq) as { probes: unknown[] }[]) expect(res.probes).toHaveLength(2);
   });
 });

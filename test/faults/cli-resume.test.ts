@@ -123,6 +123,17 @@ describe('CLI --resume: what is reused, and said', () => {
     expect(doc.models[0].training.runs.length).toBeGreaterThanOrEqual(2);
   });
 
+  it.concurrent('training only, resumed: "no spectra yet", not "0 block spectra started"; no run trained again', async ({ expect }) => {
+    const out = tmp('resume-only-train');
+    const args = [...TINY, '--only', 'train', '--train-steps', '2', '--grid-extensions', '0', '--out', out];
+    expect((await cli(args)).code).toBe(0);
+    const r = await cli([...args, '--resume']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('resuming (no spectra yet, 2 training runs done)');
+    expect(r.stderr).not.toMatch(/block spectra started|: (sgd|adam) lr [\d.e-]+: 0\//);
+    expect(readResults(out).doc.models[0].training.runs).toHaveLength(2);
+  });
+
   it.concurrent('a rerun without --resume says it throws the checkpoint away', async ({ expect }) => {
     const out = copy('rerun');
     const r = await cli([...SPECTRA, '--out', out]);

@@ -12,8 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { PRESETS, type Preset } from '../models/model.js';
-import { FIGURE_FORMATS, parseFigureFormats } from '../report/exports.js';
-import { ConfigError, MAX_SEED, checkOverrides } from '../experiment/config.js';
+import { ConfigError, FIGURE_FORMATS, MAX_SEED, checkFormats, checkOverrides } from '../experiment/config.js';
 import { MODELS, type ExperimentOptions, type ModelName } from '../experiment/types.js';
 
 const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
@@ -153,12 +152,7 @@ try {
   delete overrides.seeds;
   const hetero = raw.hetero as number[] | undefined;
   if (hetero) for (const r of hetero) if (!(r >= 1)) throw new ConfigError(`--hetero: r = ${r} is not valid; expected values ≥ 1`);
-  let formats;
-  try {
-    formats = parseFigureFormats(String(raw.formats));
-  } catch (e) {
-    throw new ConfigError(`--formats: ${(e as Error).message}`);
-  }
+  const formats = checkFormats(String(raw.formats));
   options = {
     model: raw.model, preset: raw.preset, backend: raw.backend, seeds, out: raw.out, resume: raw.resume,
     ...(raw.data !== undefined ? { data: String(raw.data) } : {}), ...(hetero ? { hetero } : {}), formats, overrides,

@@ -129,6 +129,6 @@ export function fingerprintDiff(was: Fingerprint, now: Fingerprint, at = ''): st
 }
 
 /** What a fingerprint key stands for, where its name alone would not tell the user which flag differs. */
-const HINTS: Record<string, string> = { data: 'SHA-256 of the data, --data', backend: '--backend', hetero: '--hetero' };
+const HINTS: Record<string, string> = { data: 'SHA-256 of the data, --data', backend: '--backend' };
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -4,7 +4,7 @@
  * results of the run that wrote it. One good spectra-only run is made first;
  * each case works on its own copy of that directory.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TINY, checkpointFile, cli, editJson, idxDir, readResults, tmp } from './cli-helpers.js';
@@ -48,6 +48,7 @@ describe('CLI --resume: a checkpoint of another run is refused, naming what diff
     expect(r.stderr).toContain('was made by a different run');
     expect(r.code, r.stderr).toBe(2);
     expect([read(out, 'results.json'), read(out, 'report.html')]).toEqual(before);
+    expect(existsSync(path.join(out, '.heterograd.lock')), 'the refused run kept its lock').toBe(false);
   });
 });
 

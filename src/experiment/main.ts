@@ -15,7 +15,6 @@ import { chooseBackend } from './backend.js';
 import { disposeTree } from '../optim/index.js';
 import type { Batch } from '../models/model.js';
 import { ConfigError, resolveSettings } from './config.js';
-import { writeReport } from './outputs.js';
 import { lockRunDir, removeWriteDebris } from './rundir.js';
 import { runModel } from './run.js';
 import { summaryRows, summaryTable } from './summary.js';
@@ -123,6 +122,8 @@ export async function runExperiment(o: ExperimentOptions, command: string): Prom
       return 1;
     }
     await writeJsonAtomic(path.join(o.out, 'results.json'), doc);
+    // The figures' renderer (vega) takes a second to load: only a run that has something to draw pays for it.
+    const { writeReport } = await import('./outputs.js');
     const files = await writeReport(o.out, doc, { formats: o.formats });
     console.log(summaryTable(doc.summary));
     console.log(`\nwrote ${o.out}/results.json, ${files.length} figures and ${o.out}/report.html (${doc.seconds.toFixed(0)} s)`);

@@ -46,7 +46,7 @@ describe('npm run experiment', () => {
 
     // Resuming reuses the checkpoint: the same spectra come back without recomputation.
     const again = await cli(['--model', 'vit', '--preset', 'tiny', '--backend', 'cpu', '--out', out, '--resume']);
-    expect(again.stderr).toContain('vit: resuming');
+    expect(again.stderr).toContain('vit seed 0: resuming (spectra done');
     const doc2 = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
     expect(doc2.models[0].spectra.js0).toBe(vit.spectra.js0);
   });
@@ -54,7 +54,7 @@ describe('npm run experiment', () => {
   it('names the valid models, presets and flags on bad input (exit code 2)', async () => {
     const m = await cliFails(['--model', 'resnet']);
     expect(m.code).toBe(2);
-    expect(m.stderr).toContain("unknown model 'resnet'; valid: mlp, cnn, vgg, vit, gpt, mixer, bert, quadratic");
+    expect(m.stderr).toContain("unknown model 'resnet'; valid: mlp, cnn, vgg, vit, gpt, mixer, bert, hetero-mlp, quadratic");
     const p = await cliFails(['--model', 'vit', '--preset', 'huge']);
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('valid: tiny, small, paper');

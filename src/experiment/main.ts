@@ -9,11 +9,11 @@
  * failures.json instead).
  */
 import path from 'node:path';
+import type { Batch } from '../models/model.js';
+import { disposeTree } from '../optim/index.js';
 import { writeJsonAtomic } from '../report/files.js';
 import { createProgress } from '../report/progress.js';
 import { chooseBackend } from './backend.js';
-import { disposeTree } from '../optim/index.js';
-import type { Batch } from '../models/model.js';
 import { ConfigError, resolveSettings } from './config.js';
 import { lockRunDir, removeWriteDebris } from './rundir.js';
 import { runModel } from './run.js';

@@ -12,10 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { PRESETS, type Preset } from '../models/model.js';
-import { FIGURE_FORMATS, parseFigureFormats } from '../report/index.js';
-import { ConfigError, MAX_SEED, checkOverrides } from '../experiment/config.js';
+import { ConfigError, FIGURE_FORMATS, MAX_SEED, checkFormats, checkOverrides } from '../experiment/config.js';
 import { AXIS_KINDS, DEFAULT_ANALYSIS, axisOf } from '../experiment/derive.js';
-import { runExperiment } from '../experiment/main.js';
 import { MODELS, type ExperimentOptions, type ModelName } from '../experiment/types.js';
 
 const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
@@ -60,15 +58,33 @@ const numbers = (v: string) => {
   return xs.map(num);
 };
 
+/** A list that names each thing once: a repeat would run the same work twice into the same checkpoint. */
+function distinct<T>(xs: T[]): T[] {
+  const again = xs.find((x, i) => xs.indexOf(x) !== i);
+  if (again !== undefined) throw new InvalidArgumentError(`'${String(again)}' appears twice`);
+  return xs;
+}
+
+function seedList(v: string): number[] {
+  const xs = items(v);
+  if (xs.length === 0) throw new InvalidArgumentError('expected a comma-separated list of seeds, e.g. 0,1,2');
+  return distinct(xs.map(seedValue));
+}
+
+function outDir(v: string): string {
+  if (v.trim() === '') throw new InvalidArgumentError('an empty name is not a directory');
+  return v;
+}
+
 const program = new Command()
   .name('npm run experiment --')
   .description('Block-heterogeneity of the Hessian and SGD vs Adam, per model (Zhang et al., NeurIPS 2024).')
-  .requiredOption('--model <names>', `comma-separated models: ${MODELS.join(', ')}`, modelList)
+  .requiredOption('--model <names>', `comma-separated models: ${MODELS.join(', ')}`, (v) => distinct(modelList(v)))
   .option('--preset <preset>', `model size: ${PRESETS.join(', ')}`, oneOf('preset', PRESETS), 'small' as Preset)
   .option('--backend <backend>', `compute backend: ${BACKENDS.join(', ')}`, oneOf('backend', BACKENDS), 'auto' as const)
   .option('--seed <n>', 'one seed for initialization, data order and probes (default 0)', seedValue)
-  .option('--seeds <list>', 'several seeds, e.g. 0,1,2: each reruns everything; results carry intervals across seeds', (v) => items(v).map(seedValue))
-  .option('--out <dir>', 'output directory', 'runs/latest')
+  .option('--seeds <list>', 'several seeds, e.g. 0,1,2: each reruns everything; results carry intervals across seeds', seedList)
+  .option('--out <dir>', 'output directory', outDir, 'runs/latest')
   .option('--resume', 'reuse finished pieces of an interrupted run in --out (refused if they were made with other settings, data or backend)', false)
   .option('--data <path>', 'your own data: an MNIST IDX directory (vision models) or a text file (gpt, bert)')
   .option('--config <file>', 'a JSON file of settings (probes, steps, sigma2, bn, trainSteps, sgdLrs, …); flags win over it')
@@ -85,7 +101,7 @@ const program = new Command()
   .option('--grid-extensions <n>', 'extend a grid whose best learning rate sits at an end, at most n points per direction (default 2; 0 = never)', integer)
   .addOption(new Option('--only <phase>', 'run only the spectra or only the training').choices(['spectra', 'train', 'all']))
   .option('--js-tol <t>', 'add SLQ probes until the half-width of JS⁰\'s 95% interval is below t', num)
-  .option('--hetero <list>', 'hetero-mlp: the values of r to sweep, e.g. 1,10,100,1000', numbers)
+  .option('--hetero <list>', 'hetero-mlp: the values of r to sweep, e.g. 1,10,100,1000', (v) => distinct(numbers(v)))
   .addOption(new Option('--axis <convention>', 'the axis convention JS⁰ is headlined under (all are in results.json): ' + AXIS_KINDS.join(', ')).choices(AXIS_KINDS))
   .option('--bootstrap-b <n>', 'bootstrap replicates for JS⁰\'s interval over probes (default 200)', integer)
   .option('--formats <list>', `figure files besides report.html: ${FIGURE_FORMATS.join(', ')}`, 'svg,png,csv')
@@ -107,7 +123,7 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exit(0);
-    process.stderr.write(`valid flags: ${program.options.map((o) => o.long).join(', ')} (see --help)\n`);
+    if (e.code === 'commander.unknownOption') process.stderr.write(`valid flags: ${program.options.map((o) => o.long).join(', ')} (see --help)\n`);
     process.exit(2);
   }
   throw e;
@@ -120,10 +136,16 @@ try {
   let fromFile: Record<string, unknown> = {};
   if (raw.config) {
     const file = String(raw.config);
+    let text: string;
     try {
-      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new ConfigError(`--config ${file}: ${(e as Error).message}`);
+      throw new ConfigError(`--config ${file}: cannot read it (${(e as Error).message})`);
+    }
+    try {
+      fromFile = JSON.parse(text) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`--config ${file}: not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`);
     }
     if (!fromFile || typeof fromFile !== 'object' || Array.isArray(fromFile)) throw new ConfigError(`--config ${file}: expected a JSON object of settings`);
   }
@@ -133,16 +155,12 @@ try {
     only: raw.only, jsTol: raw.jsTol,
   };
   const overrides = { ...checkOverrides(fromFile, `--config ${String(raw.config)}`), ...checkOverrides(flags, 'flags') };
-  const seeds = raw.seeds as number[] | undefined ?? overrides.seeds ?? [raw.seed as number | undefined ?? 0];
+  // Flags win over the file: --seed or --seeds, then the file's seeds, then seed 0.
+  const seeds = raw.seeds as number[] | undefined ?? (raw.seed !== undefined ? [raw.seed as number] : undefined) ?? overrides.seeds ?? [0];
   delete overrides.seeds;
   const hetero = raw.hetero as number[] | undefined;
   if (hetero) for (const r of hetero) if (!(r >= 1)) throw new ConfigError(`--hetero: r = ${r} is not valid; expected values ≥ 1`);
-  let formats;
-  try {
-    formats = parseFigureFormats(String(raw.formats));
-  } catch (e) {
-    throw new ConfigError(`--formats: ${(e as Error).message}`);
-  }
+  const formats = checkFormats(String(raw.formats));
   options = {
     model: raw.model, preset: raw.preset, backend: raw.backend, seeds, out: raw.out, resume: raw.resume,
     ...(raw.data !== undefined ? { data: String(raw.data) } : {}), ...(hetero ? { hetero } : {}), formats, overrides,
@@ -156,6 +174,8 @@ try {
   usageError((e as Error).message);
 }
 
+// The pipeline (engine, models, report) loads only now: a mistyped flag is answered at once.
+const { runExperiment } = await import('../experiment/main.js');
 runExperiment(options, `npm run experiment -- ${process.argv.slice(2).join(' ')}`).then(
   (code) => process.exit(code),
   (e: unknown) => {

@@ -5,7 +5,7 @@
  * run sees the same masked batches and a resumed run sees them again.
  */
 import { maskedBatch } from '../data/masked.js';
-import { loadText, makeCorpus, splitTail, windowsAt } from '../data/text.js';
+import { checkTextCorpus, loadText, makeCorpus, splitTail, windowsAt } from '../data/text.js';
 import { bertPresets, createBert } from '../models/bert.js';
 import type { Preset } from '../models/model.js';
 import { sha256 } from './evaluate.js';
@@ -17,6 +17,7 @@ export function makeBertTask(preset: Preset, seed: number, dataPath?: string): T
   const { train, heldOut } = splitTail(corpus.ids);
   const cfg = { ...bertPresets[preset], vocab: corpus.vocab.length };
   const T = preset === 'paper' ? 128 : cfg.context; // BERT-base spent 90% of its pretraining on 128-token sequences
+  checkTextCorpus(corpus, { context: T - 1, source: dataPath ?? 'Moby Dick' }); // windows of T ids in both parts, before any work
   // windowsAt draws windows of T+1 ids (for next-character targets); BERT's windows are T ids.
   const batch = (ids: Int32Array, b: number, s: number, step: number) =>
     maskedBatch(windowsAt(ids, b, T - 1, s, step), b, T, { vocab: cfg.vocab }, s, step);

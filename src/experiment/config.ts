@@ -8,6 +8,7 @@
  */
 import { BN_MODES, type BnMode } from '../models/model.js';
 import type { Preset } from '../models/model.js';
+import { FIGURE_FORMATS, type FigureFormat, parseFigureFormats } from '../report/exports.js';
 import { type Settings, settingsFor } from './settings.js';
 
 /** A bad setting: the CLI turns it into exit code 2. */
@@ -105,6 +106,17 @@ export function checkOverrides(raw: Record<string, unknown>, where = 'settings')
     }
   }
   return o;
+}
+
+export { FIGURE_FORMATS };
+
+/** `--formats`: the figure files to write besides report.html; a bad name is a ConfigError naming the valid ones. */
+export function checkFormats(value: string): FigureFormat[] {
+  try {
+    return parseFigureFormats(value);
+  } catch (e) {
+    throw new ConfigError(`--formats: ${(e as Error).message}`);
+  }
 }
 
 /** What a model runs with: its preset's settings with the overrides applied. */

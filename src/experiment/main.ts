@@ -9,26 +9,27 @@
  * failures.json instead).
  */
 import path from 'node:path';
+import type { Batch } from '../models/model.js';
+import { disposeTree } from '../optim/index.js';
 import { writeJsonAtomic } from '../report/files.js';
 import { createProgress } from '../report/progress.js';
 import { chooseBackend } from './backend.js';
-import { ConfigError } from './config.js';
-import { writeReport } from './outputs.js';
+import { ConfigError, resolveSettings } from './config.js';
 import { lockRunDir, removeWriteDebris } from './rundir.js';
 import { runModel } from './run.js';
 import { derive, type ResultsDoc } from './document.js';
 import { summaryTable } from './summary.js';
 import { RESULTS_SCHEMA, versions } from './schema.js';
 import { makeTask } from './task.js';
-import type { ExperimentOptions, ModelName, ModelResult, NeuralModel } from './types.js';
+import type { ExperimentOptions, ModelName, ModelResult, NeuralModel, Task } from './types.js';
 
 /** Every (model, r) the options ask for: the hetero-mlp once per r of `--hetero`. */
 function jobs(o: ExperimentOptions): { name: ModelName; hetero?: number }[] {
   return o.model.flatMap((name) => (name === 'hetero-mlp' && o.hetero ? o.hetero.map((r) => ({ name, hetero: r })) : [{ name }]));
 }
 
-/** Checks the options that concern more than one flag, and loads every model's data once: a bad file fails here, before any work. */
-function validate(o: ExperimentOptions): void {
+/** Checks the options that concern more than one flag: no data or model is needed, so this runs first of all. */
+function checkFlags(o: ExperimentOptions): void {
   if (o.data && o.model.includes('quadratic')) {
     throw new ConfigError(`--data does not apply to --model quadratic (its problems are synthetic); run quadratic without --data`);
   }
@@ -37,12 +38,36 @@ function validate(o: ExperimentOptions): void {
   if (needsSpectra && o.overrides.only === 'train') {
     throw new ConfigError('--optimizers sgd-blockwise takes its learning rates from the block spectra, which --only train skips');
   }
+}
+
+/**
+ * Loads every model's data once and draws one batch of each size the run will
+ * ask for (the Hessian batch, a training batch, the held-out batch): a bad
+ * file, or one too small for these batches, fails here, before any work.
+ */
+function checkData(o: ExperimentOptions): void {
   for (const name of new Set(o.model)) {
     if (name === 'quadratic') continue;
+    const where = `--model ${name}${o.data ? ` --data ${o.data}` : ''}`;
+    const s = resolveSettings(name, o.preset, o.overrides);
+    let task: Task;
     try {
-      makeTask(name as NeuralModel, o.preset, o.seeds[0], o.data ? { data: o.data } : {});
+      task = makeTask(name as NeuralModel, o.preset, o.seeds[0], o.data ? { data: o.data } : {});
     } catch (e) {
-      throw new ConfigError(`--model ${name}${o.data ? ` --data ${o.data}` : ''}: ${(e as Error).message}`);
+      throw new ConfigError(`${where}: ${(e as Error).message}`);
+    }
+    const draws: { what: string; draw: () => Batch }[] = [];
+    if (s.only !== 'train') draws.push({ what: `the Hessian batch of ${s.spectra.batch} (--spectra-batch)`, draw: () => task.batch(s.spectra.batch, 0) });
+    if (s.only !== 'spectra') {
+      draws.push({ what: `a training batch of ${s.train.batch} (--train-batch)`, draw: () => task.batch(s.train.batch, 0) });
+      draws.push({ what: `the held-out batch of ${s.train.heldOut}`, draw: () => task.heldOut(s.train.heldOut) });
+    }
+    for (const { what, draw } of draws) {
+      try {
+        disposeTree(draw());
+      } catch (e) {
+        throw new ConfigError(`${where}: the data cannot supply ${what}: ${(e as Error).message}`);
+      }
     }
   }
 }
@@ -50,8 +75,9 @@ function validate(o: ExperimentOptions): void {
 export async function runExperiment(o: ExperimentOptions, command: string): Promise<number> {
   const t0 = performance.now();
   const progress = createProgress({ stream: process.stderr });
+  checkFlags(o);
   const backend = await chooseBackend(o.backend, (line) => progress.log(line));
-  validate(o);
+  checkData(o);
   const release = await lockRunDir(o.out, command, (l) => progress.log(l));
   const onSignal = (sig: NodeJS.Signals) => {
     progress.stop();
@@ -97,6 +123,8 @@ export async function runExperiment(o: ExperimentOptions, command: string): Prom
       return 1;
     }
     await writeJsonAtomic(path.join(o.out, 'results.json'), doc);
+    // The figures' renderer (vega) takes a second to load: only a run that has something to draw pays for it.
+    const { writeReport } = await import('./outputs.js');
     const files = await writeReport(o.out, doc, { formats: o.formats });
     console.log(summaryTable(doc.summary));
     console.log(`\nwrote ${o.out}/results.json, ${files.length} figures and ${o.out}/report.html (${doc.seconds.toFixed(0)} s)`);

@@ -11,6 +11,7 @@ import { paramCount } from '../models/model.js';
 import { blockScalesFromLambdaMax } from '../optim/index.js';
 import type { Progress } from '../report/progress.js';
 import { readJsonIfExists, writeJsonAtomic } from '../report/files.js';
+import { checkpointProblem, resumeState } from './checkpoint.js';
 import { ConfigError, type ResolvedSettings, resolveSettings } from './config.js';
 import { searchGrid } from './grid.js';
 import { runQuadraticCases } from './quadratic.js';
@@ -38,38 +39,37 @@ export function checkpointPath(out: string, name: string, seed: number, hetero?:
   return path.join(out, 'checkpoints', `${name}${hetero !== undefined ? `-r${hetero}` : ''}-seed${seed}.json`);
 }
 
-function isCheckpoint(x: unknown): x is Checkpoint {
-  if (!x || typeof x !== 'object') return false;
-  const c = x as Partial<Checkpoint>;
-  return c.version === CHECKPOINT_VERSION && !!c.fingerprint && typeof c.fingerprint === 'object'
-    && (c.runs === undefined || Array.isArray(c.runs))
-    && (c.spectraDone === undefined || (typeof c.spectraDone === 'object' && !!c.spectraDone && 'slq' in c.spectraDone))
-    && (c.spectra === undefined || (typeof c.spectra === 'object' && c.spectra !== null));
-}
-
 /** Loads the checkpoint for `--resume`, refusing one that is malformed or from another run (naming the difference). */
-async function loadCheckpoint(file: string, fingerprint: Fingerprint, resume: boolean, log: (l: string) => void): Promise<Checkpoint> {
+async function loadCheckpoint(
+  file: string, fingerprint: Fingerprint, resume: boolean, blocks: string[], log: (l: string) => void,
+): Promise<Checkpoint> {
   const fresh: Checkpoint = { version: CHECKPOINT_VERSION, fingerprint };
   let prev: unknown;
   try {
     prev = await readJsonIfExists<unknown>(file);
   } catch (e) {
-    if (!resume) return fresh;
+    if (!resume) {
+      log(`${path.basename(file)}: an earlier run's checkpoint is unreadable; starting over`);
+      return fresh;
+    }
     throw new ConfigError(`--resume: checkpoint ${file} cannot be read (${(e as Error).message}); delete it or run without --resume`);
   }
-  if (prev === undefined || prev === null) return fresh;
+  if (prev === undefined) {
+    if (resume) log(`${path.basename(file)}: no checkpoint to resume; starting from the beginning`);
+    return fresh;
+  }
   if (!resume) {
     log(`${path.basename(file)}: an earlier run's checkpoint is here; starting over (--resume would reuse it)`);
     return fresh;
   }
-  if (!isCheckpoint(prev)) {
-    throw new ConfigError(`--resume: ${file} is not a checkpoint of this version of heterograd; delete it or run without --resume`);
-  }
-  const diff = fingerprintDiff(prev.fingerprint, fingerprint);
+  const problem = checkpointProblem(prev, CHECKPOINT_VERSION, blocks);
+  if (problem) throw new ConfigError(`--resume: ${file} is not a usable checkpoint (${problem}); delete it or run without --resume`);
+  const ok = prev as Checkpoint;
+  const diff = fingerprintDiff(ok.fingerprint, fingerprint);
   if (diff) {
     throw new ConfigError(`--resume: ${file} was made by a different run (${diff}); run without --resume to start over, or use another --out`);
   }
-  return prev;
+  return ok;
 }
 
 /** Per block, the largest Ritz value averaged over probes: λ_max(H_bb) at initialization. */
@@ -131,13 +131,12 @@ export async function runModel(
     spectra: settings.spectra, train: { steps, batch, clip, heldOut }, bn: settings.bn,
   };
   const file = checkpointPath(o.out, name, seed, hetero);
-  const ck = await loadCheckpoint(file, fingerprint, o.resume, (l) => progress.log(l));
+  const ck = await loadCheckpoint(file, fingerprint, o.resume, task.model.blocks().map((b) => b.name), (l) => progress.log(l));
   const save = () => writeJsonAtomic(file, ck);
   const params = paramCount(task.model.params);
   progress.log(`${label} (${o.preset}): ${params.toLocaleString('en-US')} parameters, ${task.model.blocks().length} blocks; data: ${task.data}`);
   if (o.resume && (ck.spectraDone || ck.spectra || ck.runs)) {
-    const started = Object.keys(ck.spectra?.slq ?? {}).length;
-    progress.log(`${label}: resuming (${ck.spectraDone ? 'spectra done' : `${started} block spectra started`}, ${ck.runs?.length ?? 0} training runs done)`);
+    progress.log(`${label}: resuming (${resumeState(ck, task.model.blocks().length, settings.spectra.probes)})`);
   }
 
   // 1. Spectra at initialization.

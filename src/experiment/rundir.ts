@@ -13,7 +13,7 @@
  *   fingerprint differs and says which part.
  */
 import { hostname } from 'node:os';
-import { mkdir, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from './config.js';
 
@@ -33,7 +33,11 @@ function alive(pid: number): boolean {
 /** Takes the directory's lock (creating the directory); returns the release function. */
 export async function lockRunDir(dir: string, command: string, log: (line: string) => void): Promise<() => Promise<void>> {
   if (dir.trim() === '') throw new ConfigError("--out: '' is not a directory name");
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new ConfigError(`--out ${dir}: cannot be used as the run directory (${(e as Error).message})`);
+  }
   const file = path.join(dir, LOCK_NAME);
   const me: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command };
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -51,8 +55,12 @@ export async function lockRunDir(dir: string, command: string, log: (line: strin
     let holder: LockInfo | null = null;
     try {
       holder = JSON.parse(await readFile(file, 'utf8')) as LockInfo;
+      if (typeof holder?.pid !== 'number' || typeof holder.host !== 'string') throw new Error('not a lock');
     } catch {
-      holder = null; // unreadable: treat as stale below only if it stays unreadable
+      // Unreadable: stale, unless it is seconds old (another run between creating it and writing its pid).
+      const age = await stat(file).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+      if (age < 5000) throw new ConfigError(`--out ${dir} is being locked by another run (${file} was created ${Math.round(age)} ms ago); try again shortly`);
+      holder = null;
     }
     const stale = holder === null || (holder.host === me.host && !alive(holder.pid));
     if (!stale) {
@@ -67,10 +75,20 @@ export async function lockRunDir(dir: string, command: string, log: (line: strin
   throw new ConfigError(`--out ${dir}: could not take the lock ${file}`);
 }
 
-/** Removes temporary files that an interrupted atomic write left behind (`results.json.123`, `checkpoints/vit.json.4`). */
+/**
+ * The temporary names write-file-atomic gives the files a run writes
+ * (`name.<32-bit hash>`): only these, so that a `--out` pointed at a folder of
+ * the user's own files never loses one (say `notes.json.1`).
+ */
+const DEBRIS = {
+  top: /^(results\.json|failures\.json|report\.html|figure-[a-z0-9-]+\.(svg|png|csv))\.\d+$/,
+  checkpoints: /^[a-z0-9-]+\.json\.\d+$/,
+};
+
+/** Removes temporary files that an interrupted atomic write left behind (`results.json.123`, `checkpoints/vit-seed0.json.4`). */
 export async function removeWriteDebris(dir: string): Promise<string[]> {
   const removed: string[] = [];
-  for (const d of [dir, path.join(dir, 'checkpoints')]) {
+  for (const [d, pattern] of [[dir, DEBRIS.top], [path.join(dir, 'checkpoints'), DEBRIS.checkpoints]] as const) {
     let names: string[];
     try {
       names = await readdir(d);
@@ -78,7 +96,7 @@ export async function removeWriteDebris(dir: string): Promise<string[]> {
       continue;
     }
     for (const n of names) {
-      if (/\.(json|html|svg|png|csv)\.\d+$/.test(n)) {
+      if (pattern.test(n)) {
         await unlink(path.join(d, n)).catch(() => undefined);
         removed.push(path.join(d, n));
       }
@@ -90,12 +108,27 @@ export async function removeWriteDebris(dir: string): Promise<string[]> {
 /** Everything that determines a checkpoint's numbers. */
 export type Fingerprint = Record<string, unknown>;
 
-/** The first difference between two fingerprints, as "key: was X, now Y", or null when equal. */
-export function fingerprintDiff(was: Fingerprint, now: Fingerprint): string | null {
+/**
+ * The first difference between two fingerprints, as "path: was X, now Y"
+ * (the innermost differing key, e.g. `spectra.probes: was 2, now 3`), or null when equal.
+ */
+export function fingerprintDiff(was: Fingerprint, now: Fingerprint, at = ''): string | null {
   for (const k of new Set([...Object.keys(was), ...Object.keys(now)])) {
-    const a = JSON.stringify(was[k]);
-    const b = JSON.stringify(now[k]);
-    if (a !== b) return `${k}: was ${a ?? 'absent'}, now ${b ?? 'absent'}`;
+    const a = was[k];
+    const b = now[k];
+    const where = `${at}${k}`;
+    if (isRecord(a) && isRecord(b)) {
+      const inner = fingerprintDiff(a, b, `${where}.`);
+      if (inner) return inner;
+    } else if (JSON.stringify(a) !== JSON.stringify(b)) {
+      const hint = HINTS[where] ? ` (${HINTS[where]})` : '';
+      return `${where}${hint}: was ${JSON.stringify(a) ?? 'absent'}, now ${JSON.stringify(b) ?? 'absent'}`;
+    }
   }
   return null;
 }
+
+/** What a fingerprint key stands for, where its name alone would not tell the user which flag differs. */
+const HINTS: Record<string, string> = { data: 'SHA-256 of the data, --data', backend: '--backend' };
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);

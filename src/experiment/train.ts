@@ -65,6 +65,8 @@ export async function trainOne(
     }
     losses.push(loss);
     onStep(step, loss);
+    // On the CPU every await above resolves as a microtask: without a macrotask turn, Ctrl-C waits for the whole run.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const clipped = keep(tidy(() => clipByGlobalNorm(grads, s.clip).grads));
     disposeTree(grads);
     ({ params, state } = update(opt, params, clipped, state, schedule(step)));

@@ -46,7 +46,7 @@ describe('npm run experiment', () => {
 
     // Resuming reuses the checkpoint: the same spectra come back without recomputation.
     const again = await cli(['--model', 'vit', '--preset', 'tiny', '--backend', 'cpu', '--out', out, '--resume']);
-    expect(again.stderr).toContain('vit seed 0: resuming');
+    expect(again.stderr).toContain('vit seed 0: resuming (spectra done');
     const doc2 = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8'));
     expect(doc2.models[0].spectra.js0).toBe(vit.spectra.js0);
   }, 300_000); // two CLI runs; minutes on a loaded 2-core machine

@@ -12,6 +12,7 @@ import { blockScalesFromLambdaMax } from '../optim/index.js';
 import type { Progress } from '../report/progress.js';
 import { readJsonIfExists, writeJsonAtomic } from '../report/files.js';
 import { checkpointProblem, resumeState } from './checkpoint.js';
+import { analyzeSpectra, type AnalysisSettings } from './derive.js';
 import { ConfigError, type ResolvedSettings, resolveSettings } from './config.js';
 import { searchGrid } from './grid.js';
 import { runQuadraticCases } from './quadratic.js';
@@ -108,6 +109,33 @@ async function trainAll(
   return summarize(settings.train, ck.runs, settings.optimizers, searches);
 }
 
+/** Probes per block `--js-tol` will not go past. */
+const MAX_PROBES = 50;
+
+/**
+ * `--js-tol T`: adds SLQ probes (two at a time, to at most MAX_PROBES per block)
+ * until the half-width of JS⁰'s probe-bootstrap interval under the headline
+ * convention is at most T, and records where it stopped.
+ */
+async function addProbesUntil(
+  tol: number, spectra: SpectraResult, analysis: AnalysisSettings, label: string, progress: Progress,
+  more: (probes: number, previous: SpectraResult) => Promise<SpectraResult>,
+): Promise<SpectraResult> {
+  let s = spectra;
+  for (;;) {
+    const a = analyzeSpectra(s.slq, analysis);
+    const probes = Math.min(...Object.values(s.slq).map((r) => r.probes.length));
+    const halfWidth = a ? (a.js0.hi - a.js0.lo) / 2 : 0;
+    if (!a || halfWidth <= tol || probes >= MAX_PROBES) {
+      const reached = halfWidth <= tol;
+      progress.log(`${label}: --js-tol ${tol}: ${reached ? 'reached' : 'NOT reached'} with ${probes} probes per block (half-width ${halfWidth.toPrecision(3)})`);
+      return { ...s, jsTol: { tolerance: tol, probes, halfWidth, reached } };
+    }
+    progress.log(`${label}: JS⁰'s interval half-width ${halfWidth.toPrecision(3)} > ${tol}; adding probes (${probes} → ${probes + 2})`);
+    s = await more(Math.min(MAX_PROBES, probes + 2), s);
+  }
+}
+
 /** One model at one seed. `hetero` is the hetero-mlp's r (a sweep runs one model per r). */
 export async function runModel(
   name: ModelName, seed: number, o: ModelRunOptions, progress: Progress, hetero?: number,
@@ -150,6 +178,18 @@ export async function runModel(
       async (partial) => { ck.spectra = { ...ck.spectra, ...partial }; await save(); });
     ck.spectraDone = spectra;
     delete ck.spectra;
+    await save();
+  }
+  if (spectra && settings.jsTol > 0 && !spectra.jsTol) {
+    spectra = await addProbesUntil(settings.jsTol, spectra, o.analysis, label, progress, async (probes, previous) => {
+      const s = await measureSpectra(task, { ...settings.spectra, probes }, seed, settings.bn, previous, () => {},
+        async (partial) => { ck.spectra = { ...previous, ...partial }; await save(); });
+      ck.spectraDone = s;
+      delete ck.spectra;
+      await save();
+      return s;
+    });
+    ck.spectraDone = spectra;
     await save();
   }
   if (spectra?.js0 != null) progress.log(`${label}: JS⁰ = ${spectra.js0.toFixed(4)} over ${spectra.blocks.length} blocks`);

@@ -40,7 +40,7 @@ export interface ExperimentOptions {
 }
 
 /** What one model's run needs from the options. */
-export interface ModelRunOptions extends Pick<ExperimentOptions, 'preset' | 'out' | 'resume' | 'data' | 'overrides'> {
+export interface ModelRunOptions extends Pick<ExperimentOptions, 'preset' | 'out' | 'resume' | 'data' | 'overrides' | 'analysis'> {
   /** The backend the run computes on (part of every checkpoint's fingerprint). */
   backend: { name: string; device: string };
 }
@@ -99,6 +99,8 @@ export interface SpectraResult {
   w10: number | null;
   /** The headline JS⁰ with its interval, every convention's scores, the SLQ check (derived from the stored nodes; see derive.ts). */
   analysis?: SpectraAnalysis | null;
+  /** With `--js-tol`: the probes per block it took to bring JS⁰'s interval half-width below the tolerance (or the cap). */
+  jsTol?: { tolerance: number; probes: number; halfWidth: number; reached: boolean };
   /** Sweeps (k-tangent HVP passes) used for the blocks. */
   sweeps: number;
   seconds: number;

@@ -12,6 +12,7 @@
  * store would hold) and for what spectra.ts runs today ('full', float64 host).
  * Blocks run in lockstep, so their vectors add up; the full spectrum runs after them.
  */
+import os from 'node:os';
 import { bytesPerEntry, chooseReorth, peakVectorBound } from '../analysis/index.js';
 import type { Preset } from '../models/model.js';
 import { resolveSettings, type ResolvedSettings } from './config.js';
@@ -111,6 +112,12 @@ function memoryOf(trace: ShapeTrace, s: ResolvedSettings): MemoryEstimate {
   };
 }
 
+/** Host bytes the CPU timing's block sweep would hold at `batch`: parameters plus the traced rest scaled by batch. */
+function timingMemory(trace: ShapeTrace, batch: number): number {
+  const rest = Math.max(0, trace.blockSweep.peakLiveBytes - trace.paramBytes);
+  return trace.paramBytes + rest * (batch / trace.spectraBatch);
+}
+
 /** The largest tensor over the traced phases, and where it came from. */
 function largestOf(trace: ShapeTrace): { bytes: number; what: string } {
   const phases = { 'block sweep': trace.blockSweep, 'full sweep': trace.fullSweep, 'training step': trace.trainStep };
@@ -138,7 +145,10 @@ export async function dryRun(o: DryRunOptions): Promise<DryRunReport> {
     }, o.limits);
     const counts = runCounts(settings, trace.blocks.map((b) => b.dim), trace.params);
     let times: StepTimes | null = o.times?.[name] ?? null;
-    if (!times && o.timing) {
+    const hostNeed = o.timing ? timingMemory(trace, o.timing.batch) : 0;
+    if (!times && o.timing && hostNeed > 0.8 * os.freemem()) {
+      log(`${name}: timing skipped: its block sweep at batch ${o.timing.batch} would hold about ${(hostNeed / 2 ** 30).toFixed(1)} GiB, more than this machine has free`);
+    } else if (!times && o.timing) {
       log(`${name}: timing ${o.timing.probes} probe(s) × ${o.timing.steps} sweeps, ${o.timing.steps} full sweeps, ${o.timing.trainSteps} training steps at batch ${o.timing.batch} on the CPU`);
       times = await measureTimes(name, o.preset, settings, { ...o.timing, seed });
     }

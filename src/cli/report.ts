@@ -15,7 +15,7 @@ import { AXIS_KINDS, DEFAULT_ANALYSIS, axisOf } from '../experiment/derive.js';
 import { derive, type ResultsDoc } from '../experiment/document.js';
 import { writeReport } from '../experiment/outputs.js';
 import { RESULTS_SCHEMA } from '../experiment/schema.js';
-import { summaryTable } from '../experiment/summary.js';
+import { gapCorrelation, summaryTable } from '../experiment/summary.js';
 
 const program = new Command()
   .name('npm run report --')
@@ -65,6 +65,7 @@ async function main(): Promise<number> {
   };
   doc.options = { ...doc.options, analysis };
   doc.summary = derive(doc.models, analysis);
+  doc.correlation = gapCorrelation(doc.summary);
   doc.rederived = { command: `npm run report -- ${process.argv.slice(2).join(' ')}`, at: new Date().toISOString() };
   await writeJsonAtomic(file, doc);
   const files = await writeReport(dir, doc, { formats });

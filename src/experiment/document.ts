@@ -6,7 +6,7 @@
  * (`npm run report -- DIR --axis …`).
  */
 import { analyzeSpectra, type AnalysisSettings } from './derive.js';
-import { summaryRows, type SummaryRow } from './summary.js';
+import { gapCorrelation, summaryRows, type SummaryRow } from './summary.js';
 import type { ExperimentOptions, ModelResult } from './types.js';
 
 export interface ResultsDoc {
@@ -20,6 +20,8 @@ export interface ResultsDoc {
   models: ModelResult[];
   failures: { model: string; seed: number; error: string }[];
   summary: SummaryRow[];
+  /** Spearman's ρ between JS⁰ and the SGD–Adam gap over the models, with its bootstrap interval (≥ 4 models). */
+  correlation?: ReturnType<typeof gapCorrelation>;
   /** Set when the derived numbers were redone after the run (`npm run report`). */
   rederived?: { command: string; at: string };
 }

@@ -34,7 +34,7 @@ async function sections(doc: ReportDoc): Promise<ReportSection[]> {
   const failures = doc.failures ?? [];
   const out: ReportSection[] = [{
     id: 'summary', heading: 'Summary',
-    text: reading(doc.summary),
+    text: reading(doc.summary, doc.correlation),
     notes: failureNotes(failures, doc.models.length + failures.length),
     tables: summaryTables(doc.summary),
   }];
@@ -61,7 +61,7 @@ async function sections(doc: ReportDoc): Promise<ReportSection[]> {
       figures: await quadraticFigures(quad),
     });
   }
-  const scatter = await scatterFigure(doc.summary);
+  const scatter = await scatterFigure(doc.summary, doc.correlation);
   if (scatter) out.push({ id: 'gap', heading: 'Heterogeneity against the gap', figures: [scatter] });
   const runs = runsTable(doc.models);
   if (runs) out.push({ id: 'runs', heading: 'Training runs and held-out results', tables: [runs] });

@@ -17,7 +17,7 @@ function sign(a: Aggregate): 1 | -1 | 0 {
   return a.interval[0] > 0 ? 1 : a.interval[1] < 0 ? -1 : 0;
 }
 
-export function reading(rows: SummaryRow[]): string {
+export function reading(rows: SummaryRow[], correlation?: { estimate: number; lo: number; hi: number; n: number } | null): string {
   const neural = rows.filter((r) => r.gapKind === 'loss' && r.js0 !== null);
   const quad = rows.filter((r) => r.gapKind !== 'loss');
   const parts: string[] = [];
@@ -44,6 +44,12 @@ export function reading(rows: SummaryRow[]): string {
     parts.push(above === pairs.length
       ? 'Every Transformer here is more block-heterogeneous than every other model, with separated 95% intervals, as the paper reports.'
       : `Of ${pairs.length} Transformer–other pairs, the Transformer's JS⁰ is clearly higher (separated intervals) in ${above}, clearly lower in ${below}, and the intervals overlap in ${pairs.length - above - below}${above < pairs.length ? '; the paper reports Transformers as more heterogeneous throughout' : ''}.`);
+  }
+  if (correlation) {
+    const verdict = correlation.lo > 0 ? 'so across these models the gap grows with JS⁰' : correlation.hi < 0 ? 'so across these models the gap falls as JS⁰ grows'
+      : 'an interval that includes 0: these data do not show that the gap grows with JS⁰';
+    parts.push(`Over the ${correlation.n} models, Spearman's ρ between JS⁰ and the SGD − Adam gap is ${correlation.estimate.toFixed(2)} ` +
+      `(95% bootstrap interval [${correlation.lo.toFixed(2)}, ${correlation.hi.toFixed(2)}]), ${verdict}.`);
   }
   if (quad.length) {
     const lead = (c: number) => quad.find((r) => r.model.endsWith(`case ${c}`))?.gap ?? null;

@@ -170,7 +170,7 @@ export async function quadraticFigures(r: QuadraticResult): Promise<Figure[]> {
 }
 
 /** JS⁰ against the SGD–Adam gap with one point per neural model, or null with fewer than two. */
-export async function scatterFigure(summary: SummaryRow[]): Promise<Figure | null> {
+export async function scatterFigure(summary: SummaryRow[], correlation?: { estimate: number; lo: number; hi: number; n: number } | null): Promise<Figure | null> {
   const points = summary.filter((s) => s.js0 !== null && s.gap !== null && s.gapKind === 'loss').map((p) => ({
     model: p.model, js0: p.js0!.mean, gap: p.gap!.mean,
     ...(p.js0!.interval ? { js0Lo: p.js0!.interval[0], js0Hi: p.js0!.interval[1] } : {}),
@@ -180,7 +180,11 @@ export async function scatterFigure(summary: SummaryRow[]): Promise<Figure | nul
   return {
     title: 'JS⁰ against the SGD–Adam gap',
     svg: await js0ScatterSvg(points),
-    caption: 'One point per model (mean over seeds), as in the paper\'s Figure 7; bars are 95% intervals across seeds where there are any.',
+    caption: 'One point per model (mean over seeds), as in the paper\'s Figure 7; bars are 95% intervals (across seeds, or for JS⁰ of one seed over probes). ' +
+      (correlation
+        ? `Spearman's ρ = ${correlation.estimate.toFixed(2)}, 95% bootstrap interval over the ${correlation.n} points [${correlation.lo.toFixed(2)}, ${correlation.hi.toFixed(2)}]: ` +
+          (correlation.lo > 0 ? 'the gap grows with JS⁰.' : correlation.hi < 0 ? 'the gap falls as JS⁰ grows.' : 'the data do not show that the gap grows with JS⁰.')
+        : 'Fewer than 4 models: no rank correlation.'),
     data: {
       columns: ['model', 'js0', 'js0_lo', 'js0_hi', 'gap', 'gap_lo', 'gap_hi'],
       rows: points.map((p) => [p.model, p.js0, p.js0Lo ?? '', p.js0Hi ?? '', p.gap, p.gapLo ?? '', p.gapHi ?? '']),

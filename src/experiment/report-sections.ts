@@ -25,6 +25,8 @@ export interface ReportDoc {
   failures?: Failure[];
   seconds?: number;
   schema?: string;
+  /** Spearman's ρ between JS⁰ and the gap, with its bootstrap interval (see summary.ts gapCorrelation). */
+  correlation?: { estimate: number; lo: number; hi: number; n: number } | null;
 }
 
 const lrs = (xs: number[]) => [...new Set(xs.map((x) => (Number.isNaN(x) ? '—' : String(Number(x.toPrecision(3))))))].join('/');

@@ -3,7 +3,7 @@
  * aggregated over seeds, as data and as a printed table. Every number used to
  * compare models carries an interval and says how it was obtained.
  */
-import { seedInterval } from '../analysis/index.js';
+import { type SpearmanInterval, bootstrapSpearman, seedInterval } from '../analysis/index.js';
 import { markdownTable } from '../report/markdown.js';
 import type { ModelResult, NeuralResult, OptimizerName, QuadraticResult } from './types.js';
 
@@ -97,6 +97,19 @@ export function summaryRows(results: ModelResult[]): SummaryRow[] {
   }
   return [...groups.values()].flatMap((g) =>
     g[0].kind === 'quadratic' ? quadraticRows(g as QuadraticResult[]) : [neuralRow(g as NeuralResult[])]);
+}
+
+/**
+ * Does the SGD–Adam gap grow with JS⁰? Spearman's ρ over the neural rows (one point
+ * per model and r, seeds averaged) with a percentile bootstrap interval over points
+ * (B = 2000); null with fewer than 4 points. The data support "the gap grows with
+ * JS⁰" only when the whole interval lies above 0.
+ */
+export function gapCorrelation(rows: SummaryRow[]): (SpearmanInterval & { models: string[] }) | null {
+  const pts = rows.filter((r) => r.gapKind === 'loss' && r.js0 && r.gap);
+  if (pts.length < 4) return null;
+  const rho = bootstrapSpearman(pts.map((r) => ({ x: r.js0!.mean, y: r.gap!.mean })), { B: 2000, seed: 0 });
+  return { ...rho, models: pts.map((r) => r.model) };
 }
 
 const f = (x: number | null, digits = 4) => (x === null ? '—' : Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toFixed(digits));

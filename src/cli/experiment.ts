@@ -59,6 +59,19 @@ const numbers = (v: string) => {
   return xs.map(num);
 };
 
+/** `sgd=0.1,adam=1e-3` → { sgd: 0.1, adam: 0.001 } (names and values are checked in extras-check.ts). */
+function lrChoice(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items(v)) {
+    const [k, x, ...rest] = item.split('=').map((s) => s.trim());
+    if (!k || x === undefined || rest.length) throw new InvalidArgumentError(`'${item}' is not optimizer=lr (e.g. sgd=0.1,adam=1e-3)`);
+    if (k in out) throw new InvalidArgumentError(`${k} is given twice`);
+    out[k] = num(x);
+  }
+  if (Object.keys(out).length === 0) throw new InvalidArgumentError('expected optimizer=lr pairs, e.g. sgd=0.1,adam=1e-3');
+  return out;
+}
+
 const program = new Command()
   .name('npm run experiment --')
   .description('Block-heterogeneity of the Hessian and SGD vs Adam, per model (Zhang et al., NeurIPS 2024).')
@@ -85,6 +98,11 @@ const program = new Command()
   .addOption(new Option('--only <phase>', 'run only the spectra or only the training').choices(['spectra', 'train', 'all']))
   .option('--js-tol <t>', 'add SLQ probes until the half-width of JS⁰\'s 95% interval is below t', num)
   .option('--hetero <list>', 'hetero-mlp: the values of r to sweep, e.g. 1,10,100,1000', numbers)
+  .option('--save-weights', 'save each training run\'s final weights (and BatchNorm buffers) as DIR/weights/<model>-seed<s>-<optimizer>-lr<lr>.safetensors')
+  .option('--init-from <file>', 'start the model (spectra and training) from a safetensors file of its weights, e.g. one --save-weights wrote')
+  .option('--spectra-at <list>', 'block spectra along training at these fractions of the steps, e.g. 0,0.25,0.5,1 (one SGD and one Adam run)', numbers)
+  .option('--spectra-lr <list>', 'the learning rates of the runs --spectra-at follows, e.g. sgd=0.1,adam=1e-3 (default: the best of each grid)', lrChoice)
+  .option('--pretrain <steps>', 'gpt: pretrain with AdamW on Moby Dick for this many steps, then compare spectra and SGD vs Adam fine-tuning on another text', integer)
   .option('--formats <list>', `figure files besides report.html: ${FIGURE_FORMATS.join(', ')}`, 'svg,png,csv')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -138,6 +156,11 @@ try {
   options = {
     model: raw.model, preset: raw.preset, backend: raw.backend, seeds, out: raw.out, resume: raw.resume,
     ...(raw.data !== undefined ? { data: String(raw.data) } : {}), ...(hetero ? { hetero } : {}), formats, overrides,
+    ...(raw.saveWeights ? { saveWeights: true } : {}),
+    ...(raw.initFrom !== undefined ? { initFrom: String(raw.initFrom) } : {}),
+    ...(raw.spectraAt !== undefined ? { spectraAt: raw.spectraAt as number[] } : {}),
+    ...(raw.spectraLr !== undefined ? { spectraLr: raw.spectraLr as ExperimentOptions['spectraLr'] } : {}),
+    ...(raw.pretrain !== undefined ? { pretrain: raw.pretrain as number } : {}),
   };
 } catch (e) {
   usageError((e as Error).message);

@@ -13,6 +13,7 @@ import { writeJsonAtomic } from '../report/files.js';
 import { createProgress } from '../report/progress.js';
 import { chooseBackend } from './backend.js';
 import { ConfigError } from './config.js';
+import { checkExtras } from './extras-check.js';
 import { writeReport } from './outputs.js';
 import { lockRunDir, removeWriteDebris } from './rundir.js';
 import { runModel } from './run.js';
@@ -51,6 +52,7 @@ export async function runExperiment(o: ExperimentOptions, command: string): Prom
   const progress = createProgress({ stream: process.stderr });
   const backend = await chooseBackend(o.backend, (line) => progress.log(line));
   validate(o);
+  await checkExtras(o); // --init-from, --spectra-at, --pretrain (extras-check.ts)
   const release = await lockRunDir(o.out, command, (l) => progress.log(l));
   const onSignal = (sig: NodeJS.Signals) => {
     progress.stop();

@@ -14,6 +14,7 @@ import type { ModelResult, NeuralResult } from './types.js';
 import { plotDensities } from './spectra.js';
 import { type SummaryRow, withInterval } from './summary.js';
 import { reading } from './reading.js';
+import { trajectoryFigures } from './trajectory-figures.js';
 
 interface Doc {
   command: string;
@@ -64,6 +65,7 @@ async function neuralFigures(r: NeuralResult): Promise<Figure[]> {
       data: seriesTable(curves, ['run', 'step', 'loss']),
     });
   }
+  figs.push(...(await trajectoryFigures(r))); // --spectra-at and --pretrain (trajectory-figures.ts)
   return figs;
 }
 

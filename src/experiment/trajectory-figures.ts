@@ -13,9 +13,31 @@ import type { NeuralResult } from './types.js';
 
 type Figure = ReportFigure & { data: DataTable };
 
-/** A panel of block densities (one common grid per panel), as plotDensities draws them. */
-function densities(slq: Record<string, SlqResult>, sigma2: number): BlockSpectrum[] {
-  return Object.entries(blockDensities(slqMeasures(slq), { sigma2, gridPoints: 1000 })).map(([block, d]) => ({ block, grid: d.grid, values: d.values }));
+const GRID = 2000;
+
+/**
+ * A panel of block densities on one common grid. Trained spectra can span
+ * hundreds (a pretrained embedding's top eigenvalues), where σ² = 1e-5 falls
+ * between grid points and no mass would be drawn: for the plot only, σ is
+ * widened to 5 grid steps when it is narrower (`broadened`; JS⁰ is unaffected).
+ */
+function densities(slq: Record<string, SlqResult>, sigma2: number): { blocks: BlockSpectrum[]; broadened: number | null } {
+  const nodes = Object.values(slq).flatMap((r) => r.probes.flatMap((p) => p.nodes));
+  const span = Math.max(...nodes) - Math.min(...nodes);
+  const wide = (5 * span / GRID) ** 2;
+  const s2 = Math.max(sigma2, wide);
+  const dens = blockDensities(slqMeasures(slq), { sigma2: s2, gridPoints: GRID });
+  return { blocks: Object.entries(dens).map(([block, d]) => ({ block, grid: d.grid, values: d.values })), broadened: s2 > sigma2 ? s2 : null };
+}
+
+/** Panels from labelled SLQ results, and a caption sentence if any was broadened for plotting. */
+function panelsOf(items: { label: string; slq: Record<string, SlqResult> }[], sigma2: number) {
+  const made = items.map((it) => ({ label: it.label, ...densities(it.slq, sigma2) }));
+  const wide = made.filter((m) => m.broadened !== null);
+  const note = wide.length
+    ? ` Drawn with σ² widened for plotting (${wide.map((m) => `${m.label}: ${m.broadened!.toPrecision(2)}`).join('; ')}; the measured σ² is ${sigma2}).`
+    : '';
+  return { panels: made.map((m) => ({ label: m.label, blocks: m.blocks })), note };
 }
 
 /**
@@ -68,24 +90,28 @@ export async function trajectoryFigures(r: NeuralResult): Promise<Figure[]> {
     for (const t of r.trajectory) {
       if (t.at.length < 2) continue;
       const ends = [t.at[0], t.at[t.at.length - 1]];
-      const panels = ends.map((a) => ({ label: `step ${a.step} (JS⁰ ${fmt(a.js0, 3)})`, blocks: densities(a.slq, sigma2) }));
+      const { panels, note } = panelsOf(ends.map((a) => ({ label: `step ${a.step} (JS⁰ ${fmt(a.js0, 3)})`, slq: a.slq })), sigma2);
       figs.push({
         title: `${who}: block spectra along ${t.optimizer} training`,
         svg: await sideBySideSvg(panels, `${who}: ${t.optimizer} lr ${t.lr}, block spectra at step ${ends[0].step} and step ${ends[1].step}`),
+        ...(note ? { caption: note.trim() } : {}),
         data: panelTable(panels),
       });
     }
   }
   const p = r.pretrained;
   if (p) {
-    const panels = [
-      ...(r.spectra ? [{ label: `initialization (JS⁰ ${fmt(p.js0Init, 3)})`, blocks: densities(r.spectra.slq, sigma2) }] : []),
-      ...(Object.keys(p.spectra.slq).length ? [{ label: `pretrained ${p.steps} steps (JS⁰ ${fmt(p.js0Pretrained, 3)})`, blocks: densities(p.spectra.slq, sigma2) }] : []),
-    ];
+    const { panels, note } = panelsOf([
+      ...(r.spectra ? [{ label: `initialization (JS⁰ ${fmt(p.js0Init, 3)})`, slq: r.spectra.slq }] : []),
+      ...(Object.keys(p.spectra.slq).length ? [{ label: `pretrained ${p.steps} steps (JS⁰ ${fmt(p.js0Pretrained, 3)})`, slq: p.spectra.slq }] : []),
+    ], sigma2);
     const caption = `JS⁰ at initialization ${fmt(p.js0Init)}, pretrained ${fmt(p.js0Pretrained)}; SGD − Adam final loss from initialization ${fmt(p.gapInit)}, `
       + `fine-tuning from the pretrained point ${fmt(p.fineTuningGap)}. Both on ${p.fineTuneText}; pretrained: ${p.recipe}.`;
     if (panels.length) {
-      figs.push({ title: `${who}: block spectra at initialization and pretrained`, svg: await sideBySideSvg(panels, `${who}: block spectra, initialization and pretrained`), caption, data: panelTable(panels) });
+      figs.push({
+        title: `${who}: block spectra at initialization and pretrained`,
+        svg: await sideBySideSvg(panels, `${who}: block spectra, initialization and pretrained`), caption: caption + note, data: panelTable(panels),
+      });
     }
     if (p.training) {
       const curves = p.training.runs.map((x) => ({ name: `${x.optimizer} lr ${x.lr}${x.diverged ? ' (diverged)' : ''}`, x: x.losses.map((_, i) => i), y: x.losses }));

@@ -76,6 +76,19 @@ function outDir(v: string): string {
   return v;
 }
 
+/** `sgd=0.1,adam=1e-3` → { sgd: 0.1, adam: 0.001 } (names and values are checked in extras-check.ts). */
+function lrChoice(v: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items(v)) {
+    const [k, x, ...rest] = item.split('=').map((s) => s.trim());
+    if (!k || x === undefined || rest.length) throw new InvalidArgumentError(`'${item}' is not optimizer=lr (e.g. sgd=0.1,adam=1e-3)`);
+    if (k in out) throw new InvalidArgumentError(`${k} is given twice`);
+    out[k] = num(x);
+  }
+  if (Object.keys(out).length === 0) throw new InvalidArgumentError('expected optimizer=lr pairs, e.g. sgd=0.1,adam=1e-3');
+  return out;
+}
+
 const program = new Command()
   .name('npm run experiment --')
   .description('Block-heterogeneity of the Hessian and SGD vs Adam, per model (Zhang et al., NeurIPS 2024).')
@@ -104,6 +117,11 @@ const program = new Command()
   .option('--hetero <list>', 'hetero-mlp: the values of r to sweep, e.g. 1,10,100,1000', (v) => distinct(numbers(v)))
   .addOption(new Option('--axis <convention>', 'the axis convention JS⁰ is headlined under (all are in results.json): ' + AXIS_KINDS.join(', ')).choices(AXIS_KINDS))
   .option('--bootstrap-b <n>', 'bootstrap replicates for JS⁰\'s interval over probes (default 200)', integer)
+  .option('--save-weights', 'save each training run\'s final weights (and BatchNorm buffers) as DIR/weights/<model>-seed<s>-<optimizer>-lr<lr>.safetensors')
+  .option('--init-from <file>', 'start the model (spectra and training) from a safetensors file of its weights, e.g. one --save-weights wrote')
+  .option('--spectra-at <list>', 'block spectra along training at these fractions of the steps, e.g. 0,0.25,0.5,1 (one SGD and one Adam run)', numbers)
+  .option('--spectra-lr <list>', 'the learning rates of the runs --spectra-at follows, e.g. sgd=0.1,adam=1e-3 (default: the best of each grid)', lrChoice)
+  .option('--pretrain <steps>', 'gpt: pretrain with AdamW on Moby Dick for this many steps, then compare spectra and SGD vs Adam fine-tuning on another text', integer)
   .option('--formats <list>', `figure files besides report.html: ${FIGURE_FORMATS.join(', ')}`, 'svg,png,csv')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -169,6 +187,11 @@ try {
       ...(raw.axis !== undefined ? { axis: axisOf(raw.axis as (typeof AXIS_KINDS)[number]) } : {}),
       ...(raw.bootstrapB !== undefined ? { bootstrapB: checkBootstrapB(raw.bootstrapB as number) } : {}),
     },
+    ...(raw.saveWeights ? { saveWeights: true } : {}),
+    ...(raw.initFrom !== undefined ? { initFrom: String(raw.initFrom) } : {}),
+    ...(raw.spectraAt !== undefined ? { spectraAt: raw.spectraAt as number[] } : {}),
+    ...(raw.spectraLr !== undefined ? { spectraLr: raw.spectraLr as ExperimentOptions['spectraLr'] } : {}),
+    ...(raw.pretrain !== undefined ? { pretrain: raw.pretrain as number } : {}),
   };
 } catch (e) {
   usageError((e as Error).message);

@@ -15,6 +15,7 @@ import { writeJsonAtomic } from '../report/files.js';
 import { createProgress } from '../report/progress.js';
 import { chooseBackend } from './backend.js';
 import { ConfigError, resolveSettings } from './config.js';
+import { checkExtras } from './extras-check.js';
 import { lockRunDir, removeWriteDebris } from './rundir.js';
 import { runModel } from './run.js';
 import { derive, type ResultsDoc } from './document.js';
@@ -78,6 +79,7 @@ export async function runExperiment(o: ExperimentOptions, command: string): Prom
   checkFlags(o);
   const backend = await chooseBackend(o.backend, (line) => progress.log(line));
   checkData(o);
+  await checkExtras(o); // --init-from, --spectra-at, --pretrain (extras-check.ts)
   const release = await lockRunDir(o.out, command, (l) => progress.log(l));
   const onSignal = (sig: NodeJS.Signals) => {
     progress.stop();

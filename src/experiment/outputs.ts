@@ -21,6 +21,7 @@ import {
 } from './report-sections.js';
 
 export type { ReportDoc } from './report-sections.js';
+import { trajectoryFigures } from './trajectory-figures.js';
 
 export interface ReportOptions {
   /** The files written per figure (default svg, png, csv); report.html always embeds the SVGs. */
@@ -43,7 +44,7 @@ async function sections(doc: ReportDoc): Promise<ReportSection[]> {
     .filter((r, _, all) => !all.some((x) => x !== r && modelLabel(x) === modelLabel(r) && x.seed < r.seed));
   const jsMax = sharedJsMax(neural);
   for (const r of neural) {
-    const figures = await neuralFigures(r, jsMax);
+    const figures = [...(await neuralFigures(r, jsMax)), ...(await trajectoryFigures(r))]; // trajectory: --spectra-at and --pretrain
     const seeds = doc.models.filter((x) => x.kind === 'neural' && modelLabel(x) === modelLabel(r)).length;
     out.push({
       id: `model-${slug(modelLabel(r))}`, heading: `${modelLabel(r)} (${r.preset})`,

@@ -6,6 +6,7 @@
  * atomically under DIR/checkpoints with a fingerprint of everything that
  * determines it, so `--resume` reuses it and refuses a checkpoint of another run.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { paramCount } from '../models/model.js';
 import { blockScalesFromLambdaMax } from '../optim/index.js';
@@ -19,10 +20,15 @@ import { runQuadraticCases } from './quadratic.js';
 import { type Fingerprint, fingerprintDiff } from './rundir.js';
 import { measureSpectra } from './spectra.js';
 import { makeTask } from './task.js';
-import { type BlockScales, summarize, trainOne } from './train.js';
+import { type BlockScales, type TrainHooks, summarize, trainOne } from './train.js';
 import type {
   ModelName, ModelResult, ModelRunOptions, NeuralModel, OptimizerName, RunResult, SpectraResult, Task, TrainingResult,
 } from './types.js';
+// --save-weights, --init-from, --spectra-at, --pretrain (see those files).
+import { PRETRAIN, type PretrainStore, makePretrainTasks, runPretrained } from './pretrain.js';
+import { followRun, trajectoryRuns } from './trajectory.js';
+import type { NeuralResult, TrajectoryResult } from './types.js';
+import { loadWeightsFor, saveRunWeights, weightsPath, withWeights } from './weights.js';
 
 /** Bumped whenever the meaning of a checkpoint's contents changes. */
 const CHECKPOINT_VERSION = 2;
@@ -33,6 +39,10 @@ interface Checkpoint {
   spectra?: Partial<SpectraResult>;
   spectraDone?: SpectraResult;
   runs?: RunResult[];
+  /** `--spectra-at`: the followed runs done so far, for the request `key` (another request starts them over). */
+  trajectory?: { key: string; done: TrajectoryResult[] };
+  /** `--pretrain`: the pretrained phase's finished parts. */
+  pretrained?: PretrainStore;
 }
 
 /** The checkpoint file of one model and seed (and hetero-mlp r). */
@@ -81,18 +91,29 @@ function lambdaMax(spectra: SpectraResult): Record<string, number> {
 
 const GRID_OF: Record<OptimizerName, 'sgdLrs' | 'adamLrs'> = { sgd: 'sgdLrs', 'sgd-blockwise': 'sgdLrs', adam: 'adamLrs', 'adam-mini': 'adamLrs' };
 
+/** Where `--save-weights` puts a run's final weights, and what it records about the run. */
+interface SaveAs { out: string; name: string; preset: string; seed: number; extra?: Record<string, string> }
+
 async function trainAll(
-  label: string, task: Task, settings: ResolvedSettings, ck: Checkpoint, save: () => Promise<void>,
-  progress: Progress, scales: BlockScales | undefined,
+  label: string, task: Task, settings: ResolvedSettings, ck: { runs?: RunResult[] }, save: () => Promise<void>,
+  progress: Progress, scales: BlockScales | undefined, saveAs?: SaveAs,
 ): Promise<TrainingResult> {
   ck.runs ??= [];
   const searches: TrainingResult['grids'] = {};
   for (const optimizer of settings.optimizers) {
     const run = async (lr: number): Promise<number | null> => {
       let r = ck.runs!.find((x) => x.optimizer === optimizer && x.lr === lr);
+      const file = saveAs && weightsPath(saveAs.out, saveAs.name, saveAs.seed, optimizer, lr);
+      if (r && file && r.finalLoss !== null && !existsSync(file)) progress.log(`${label}: ${optimizer} lr ${lr} reused from the checkpoint; its weights were not saved (${file} is absent)`);
       if (!r) {
+        const hooks: TrainHooks = file ? {
+          onTrained: (p, b, res) => saveRunWeights(file, p, b, {
+            model: saveAs!.name, preset: saveAs!.preset, seed: saveAs!.seed, optimizer, lr, steps: settings.train.steps, finalLoss: res.finalLoss,
+            ...(saveAs!.extra ? { extra: saveAs!.extra } : {}),
+          }),
+        } : {};
         progress.start(`${label}: ${optimizer} lr ${lr}`, settings.train.steps);
-        r = await trainOne(task, settings.train, optimizer, lr, (step, loss) => progress.update(step + 1, `loss ${loss.toFixed(4)}`), scales);
+        r = await trainOne(task, settings.train, optimizer, lr, (step, loss) => progress.update(step + 1, `loss ${loss.toFixed(4)}`), scales, hooks);
         progress.log(r.diverged
           ? `${label}: ${optimizer} lr ${lr} diverged at step ${r.diverged.step} (loss ${r.diverged.loss})`
           : `${label}: ${optimizer} lr ${lr}: final loss ${r.finalLoss!.toFixed(4)}, held-out accuracy ${(100 * r.heldOutAccuracy!).toFixed(1)}%`);
@@ -148,7 +169,12 @@ export async function runModel(
     return { kind: 'quadratic', model: 'quadratic', preset: o.preset, seed, cases, seconds: (performance.now() - t0) / 1000 };
   }
   const settings = resolveSettings(name, o.preset, o.overrides);
-  const task = makeTask(name as NeuralModel, o.preset, seed, { ...(o.data ? { data: o.data } : {}), ...(hetero !== undefined ? { hetero } : {}) });
+  // --pretrain: the task is the fine-tuning text, over the union vocabulary with Moby Dick (pretrain.ts).
+  const pre = name === 'gpt' && o.pretrain ? makePretrainTasks(o.preset, seed, o.data) : null;
+  let task = pre?.task ?? makeTask(name as NeuralModel, o.preset, seed, { ...(o.data ? { data: o.data } : {}), ...(hetero !== undefined ? { hetero } : {}) });
+  // --init-from: the model starts from the file's weights (checked before any work, in main.ts).
+  const init = o.initFrom ? await loadWeightsFor(o.initFrom, task.model) : null;
+  if (init) task = { ...task, model: withWeights(task.model, init.params, init.buffers) };
   const label = `${name}${hetero !== undefined ? ` r=${hetero}` : ''} seed ${seed}`;
   // What the checkpointed numbers depend on. Not the phases asked for, the optimizers or the grids: runs are
   // kept per (optimizer, lr), so a later run with more optimizers or a wider grid reuses the ones it shares;
@@ -157,6 +183,9 @@ export async function runModel(
   const fingerprint: Fingerprint = {
     model: name, preset: o.preset, seed, hetero: hetero ?? null, data: task.dataId, backend: o.backend.name,
     spectra: settings.spectra, train: { steps, batch, clip, heldOut }, bn: settings.bn,
+    // Present only when used, so checkpoints of runs without them still match.
+    ...(init ? { initFrom: init.sha256 } : {}),
+    ...(pre ? { pretrain: o.pretrain } : {}),
   };
   const file = checkpointPath(o.out, name, seed, hetero);
   const ck = await loadCheckpoint(file, fingerprint, o.resume, task.model.blocks().map((b) => b.name), (l) => progress.log(l));
@@ -198,10 +227,62 @@ export async function runModel(
   let training: TrainingResult | null = null;
   if (settings.only !== 'spectra') {
     const scales = spectra ? { scale: blockScalesFromLambdaMax(lambdaMax(spectra), task.model.params, spectra.blocks), blocks: spectra.blocks } : undefined;
-    training = await trainAll(label, task, settings, ck, save, progress, scales);
+    training = await trainAll(label, task, settings, ck, save, progress, scales, saveAsFor(o, name, seed, hetero));
   }
+  const extras = await runExtras(name, seed, o, progress, { task, settings, spectra, training, ck, save, label, pre });
   return {
     kind: 'neural', model: name as NeuralModel, preset: o.preset, seed, ...(hetero !== undefined ? { hetero } : {}),
-    config: task.model.config, params, data: task.data, settings, spectra, training, seconds: (performance.now() - t0) / 1000,
+    config: task.model.config, params, data: task.data, settings, spectra, training,
+    ...(init ? { initFrom: { file: o.initFrom!, sha256: init.sha256, buffers: init.buffers !== undefined } } : {}),
+    ...extras, seconds: (performance.now() - t0) / 1000,
   };
+}
+
+// ---- --save-weights, --spectra-at and --pretrain ----
+
+function saveAsFor(o: ModelRunOptions, name: string, seed: number, hetero?: number, suffix = ''): SaveAs | undefined {
+  if (!o.saveWeights) return undefined;
+  return {
+    out: o.out, name: `${name}${hetero !== undefined ? `-r${hetero}` : ''}${suffix}`, preset: o.preset, seed,
+    ...(hetero !== undefined ? { extra: { hetero: String(hetero) } } : {}),
+  };
+}
+
+interface RunState {
+  task: Task; settings: ResolvedSettings; spectra: SpectraResult | null; training: TrainingResult | null;
+  ck: Checkpoint; save: () => Promise<void>; label: string; pre: ReturnType<typeof makePretrainTasks> | null;
+}
+
+/** The trajectory (`--spectra-at`) and the pretrained phase (`--pretrain`), each checkpointed in its own part of `ck`. */
+async function runExtras(
+  name: ModelName, seed: number, o: ModelRunOptions, progress: Progress, r: RunState,
+): Promise<Pick<NeuralResult, 'trajectory' | 'pretrained'>> {
+  const out: Pick<NeuralResult, 'trajectory' | 'pretrained'> = {};
+  const { settings, ck, save, label } = r;
+  if (o.spectraAt) {
+    const runs = trajectoryRuns(r.training, o.spectraLr);
+    const key = JSON.stringify({ at: o.spectraAt, runs });
+    if (ck.trajectory?.key !== key) ck.trajectory = { key, done: [] };
+    for (const run of runs) {
+      if (ck.trajectory.done.some((d) => d.optimizer === run.optimizer && d.lr === run.lr)) continue;
+      progress.log(`${label}: spectra along training, ${run.optimizer} lr ${run.lr} (${run.lrFrom === 'grid' ? 'best of its grid' : '--spectra-lr'})`);
+      const t = await followRun(r.task, settings.train, settings.spectra, seed, settings.bn, run, o.spectraAt, r.spectra, (l) => progress.log(`${label}: ${l}`));
+      const grid = r.training?.runs.find((x) => x.optimizer === run.optimizer && x.lr === run.lr);
+      if (grid && grid.finalLoss !== t.finalLoss) progress.log(`${label}: warning: the followed ${run.optimizer} run ended at ${t.finalLoss}, its grid run at ${grid.finalLoss}`);
+      ck.trajectory.done.push(t);
+      await save();
+    }
+    out.trajectory = ck.trajectory.done;
+  }
+  if (r.pre && o.pretrain) {
+    ck.pretrained ??= {};
+    const weightsFile = o.saveWeights
+      ? weightsPath(o.out, `${name}-pretrain`, seed, 'adamw', PRETRAIN.lr)
+      : path.join(o.out, 'checkpoints', `${name}-seed${seed}-pretrained.safetensors`);
+    out.pretrained = await runPretrained(r.pre, o.pretrain, settings, seed, {
+      label, weightsFile, store: ck.pretrained, save, log: (l) => progress.log(l),
+      grid: (lbl, task, store, weightsName) => trainAll(lbl, task, settings, store, save, progress, undefined, saveAsFor(o, weightsName, seed)),
+    }, r.spectra, r.training);
+  }
+  return out;
 }

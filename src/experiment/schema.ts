@@ -30,6 +30,32 @@ const aggregate = {
 };
 const pairwise = { type: ['object', 'null'], required: ['labels', 'matrix'], properties: { labels: { type: 'array', items: { type: 'string' } }, matrix: { type: 'array', items: { type: 'array', items: num } } } };
 
+/** Block spectra and JS⁰ at one point (trajectory.ts, pretrain.ts). */
+const spectraAt = { type: 'object', required: ['js0', 'slq'], properties: { js0: numOrNull, slq: { type: 'object', additionalProperties: slqResult } } };
+const optimizer = { enum: ['sgd', 'adam', 'sgd-blockwise', 'adam-mini'] };
+const trajectory = {
+  type: 'array',
+  items: {
+    type: 'object', required: ['optimizer', 'lr', 'lrFrom', 'finalLoss', 'diverged', 'at'],
+    properties: {
+      optimizer, lr: num, lrFrom: { enum: ['grid', 'flag'] }, finalLoss: numOrNull, diverged: { type: 'boolean' },
+      at: {
+        type: 'array',
+        items: { allOf: [spectraAt, { type: 'object', required: ['fraction', 'step'], properties: { fraction: { type: 'number', minimum: 0, maximum: 1 }, step: num } }] },
+      },
+    },
+  },
+};
+const pretrained = {
+  type: 'object',
+  required: ['steps', 'recipe', 'pretrainText', 'fineTuneText', 'pretrainLoss', 'js0Init', 'js0Pretrained', 'gapInit', 'fineTuningGap', 'spectra', 'training'],
+  properties: {
+    steps: num, recipe: { type: 'string' }, pretrainText: { type: 'string' }, fineTuneText: { type: 'string' }, pretrainLoss: numOrNull,
+    js0Init: numOrNull, js0Pretrained: numOrNull, gapInit: numOrNull, fineTuningGap: numOrNull, spectra: spectraAt,
+    training: { type: ['object', 'null'], required: ['runs', 'best', 'gap'] },
+  },
+};
+
 const neural = {
   type: 'object',
   required: ['kind', 'model', 'preset', 'seed', 'params', 'settings', 'spectra', 'training'],
@@ -55,7 +81,7 @@ const neural = {
           items: {
             type: 'object', required: ['optimizer', 'lr', 'losses', 'finalLoss', 'diverged'],
             properties: {
-              optimizer: { enum: ['sgd', 'adam', 'sgd-blockwise', 'adam-mini'] }, lr: num, losses: { type: 'array', items: num }, finalLoss: numOrNull,
+              optimizer, lr: num, losses: { type: 'array', items: num }, finalLoss: numOrNull,
               diverged: { anyOf: [{ type: 'null' }, { type: 'object', required: ['step', 'loss'], properties: { step: num, loss: { anyOf: [num, { enum: ['NaN', 'Infinity', '-Infinity'] }] } } }] },
             },
           },
@@ -63,6 +89,8 @@ const neural = {
         gap: numOrNull,
       },
     },
+    initFrom: { type: 'object', required: ['file', 'sha256', 'buffers'] },
+    trajectory, pretrained,
   },
 };
 

@@ -36,12 +36,29 @@ function makeOptimizer(name: OptimizerName, scales?: BlockScales): Optimizer<unk
 /** A loss as JSON can hold it: the number when finite, else 'NaN', 'Infinity' or '-Infinity' (JSON.stringify would write null for all three). */
 export const jsonLoss = (x: number): JsonLoss => (Number.isFinite(x) ? x : (String(x) as 'NaN' | 'Infinity' | '-Infinity'));
 
+/**
+ * Ways into a training run beyond its losses. The parameters and buffers
+ * handed out are the run's own: read them (spectra, saving) before the
+ * returned promise settles, never keep or free them.
+ */
+export interface TrainHooks {
+  /**
+   * Called before step s for each s in `steps` (s = the run's step count: after
+   * the last step), with the parameters and buffers at that point.
+   */
+  at?: { steps: readonly number[]; fn: (step: number, params: Params, buffers: Params) => Promise<void> };
+  /** Called once with the final parameters and buffers and the run's result (not when the run diverged). */
+  onTrained?: (params: Params, buffers: Params, result: RunResult) => Promise<void>;
+  /** The optimizer instead of the named one (pretraining uses AdamW with weight decay); `optimizer` then only names it. */
+  optimizer?: Optimizer<unknown>;
+}
+
 export async function trainOne(
   task: Task, s: TrainSettings, optimizer: OptimizerName, lr: number,
-  onStep: (step: number, loss: number) => void, scales?: BlockScales,
+  onStep: (step: number, loss: number) => void, scales?: BlockScales, hooks: TrainHooks = {},
 ): Promise<RunResult> {
   const t0 = performance.now();
-  const opt = makeOptimizer(optimizer, scales);
+  const opt = hooks.optimizer ?? makeOptimizer(optimizer, scales);
   const schedule = warmupCosine(lr, { warmup: Math.max(1, Math.round(0.05 * s.steps)), total: s.steps, minLr: 0.1 * lr });
   const { model } = task;
   const copy = (p: Params): Params => keep(tidy(() => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, copyTensor(v)]))));
@@ -51,7 +68,9 @@ export async function trainOne(
   let state = opt.init(params);
   const losses: number[] = [];
   let diverged: RunResult['diverged'] = null;
+  const at = new Set(hooks.at?.steps ?? []);
   for (let step = 0; step < s.steps; step++) {
+    if (at.has(step)) await hooks.at!.fn(step, params, buffers);
     const batch = task.batch(s.batch, step);
     const { value, grads, buffers: nextBuffers } = lossGradAndBuffers(model, params, buffers, batch);
     disposeTree(buffers);
@@ -81,15 +100,21 @@ export async function trainOne(
       argmaxAccuracy(tidy(() => model.logits(params, hb, 'eval', buffers)), hb.y),
     ]);
     disposeTree([hb, heldLoss]);
+    if (at.has(s.steps)) await hooks.at!.fn(s.steps, params, buffers);
   }
-  disposeTree([params, state, buffers]);
   const tail = losses.slice(-Math.max(1, Math.round(losses.length / 10)));
-  return {
+  const result: RunResult = {
     optimizer, lr, losses,
     finalLoss: diverged ? null : tail.reduce((a, b) => a + b, 0) / tail.length,
     diverged, heldOutLoss, heldOutAccuracy,
     seconds: (performance.now() - t0) / 1000,
   };
+  try {
+    if (!diverged) await hooks.onTrained?.(params, buffers, result);
+  } finally {
+    disposeTree([params, state, buffers]);
+  }
+  return result;
 }
 
 /** Best run per optimizer (lowest final loss), the SGD − Adam gap, and each other optimizer's gap to Adam. */

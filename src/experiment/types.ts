@@ -37,10 +37,21 @@ export interface ExperimentOptions {
   overrides: Overrides;
   /** How JS⁰ is headlined and its interval obtained (derived after the run; `npm run report` can redo it). */
   analysis: AnalysisSettings;
+  /** `--save-weights`: write each training run's final weights under DIR/weights (weights.ts). */
+  saveWeights?: boolean;
+  /** `--init-from FILE`: start every model (spectra and training) from these weights instead of its initialization. */
+  initFrom?: string;
+  /** `--spectra-at`: fractions of a run's steps at which to measure block spectra along training (trajectory.ts). */
+  spectraAt?: number[];
+  /** `--spectra-lr`: the learning rate of each followed run (default: the best of sgd's and adam's grids). */
+  spectraLr?: Partial<Record<OptimizerName, number>>;
+  /** `--pretrain STEPS` (gpt): AdamW pretraining on Moby Dick, then spectra and fine-tuning on another text (pretrain.ts). */
+  pretrain?: number;
 }
 
 /** What one model's run needs from the options. */
-export interface ModelRunOptions extends Pick<ExperimentOptions, 'preset' | 'out' | 'resume' | 'data' | 'overrides' | 'analysis'> {
+export interface ModelRunOptions extends Pick<ExperimentOptions,
+  'preset' | 'out' | 'resume' | 'data' | 'overrides' | 'analysis' | 'saveWeights' | 'initFrom' | 'spectraAt' | 'spectraLr' | 'pretrain'> {
   /** The backend the run computes on (part of every checkpoint's fingerprint). */
   backend: { name: string; device: string };
 }
@@ -61,7 +72,46 @@ export interface NeuralResult {
   spectra: SpectraResult | null;
   /** Null when `--only spectra`. */
   training: TrainingResult | null;
+  /** `--init-from`: the weights file the model started from. */
+  initFrom?: { file: string; sha256: string; buffers: boolean };
+  /** `--spectra-at`: block spectra along one run per optimizer. */
+  trajectory?: TrajectoryResult[];
+  /** `--pretrain`: spectra and SGD vs Adam at the pretrained point, beside those at initialization. */
+  pretrained?: PretrainedResult;
   seconds: number;
+}
+
+/** Block spectra and JS⁰ at one point (no full-Hessian spectrum). */
+export interface SpectraAtResult { js0: number | null; slq: Record<string, SlqResult> }
+
+export interface TrajectoryResult {
+  optimizer: OptimizerName;
+  lr: number;
+  /** 'grid': the best learning rate of the optimizer's grid; 'flag': given by `--spectra-lr`. */
+  lrFrom: 'grid' | 'flag';
+  finalLoss: number | null;
+  diverged: boolean;
+  /** One point per fraction (fewer when the run diverged): step = round(fraction · steps). */
+  at: ({ fraction: number; step: number } & SpectraAtResult)[];
+}
+
+export interface PretrainedResult {
+  steps: number;
+  /** How the pretraining ran (optimizer, learning rate, text). */
+  recipe: string;
+  pretrainText: string;
+  fineTuneText: string;
+  /** Final pretraining loss (mean of the last 10% of steps) on the pretraining text. */
+  pretrainLoss: number | null;
+  /** JS⁰ at initialization and at the pretrained point, both on the fine-tuning text's Hessian batch. */
+  js0Init: number | null;
+  js0Pretrained: number | null;
+  /** Best SGD − best Adam final loss training from initialization, and fine-tuning from the pretrained point. */
+  gapInit: number | null;
+  fineTuningGap: number | null;
+  spectra: SpectraAtResult;
+  /** The SGD-vs-Adam grids fine-tuning from the pretrained weights. */
+  training: TrainingResult | null;
 }
 
 export interface QuadraticResult {

@@ -27,10 +27,15 @@ function oneOf<T extends string>(what: string, valid: readonly T[]) {
 
 const items = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
+/** `all` is every model (the hetero-mlp at its preset's r unless --hetero sweeps it). */
 function modelList(v: string): ModelName[] {
   const names = items(v);
-  if (names.length === 0) throw new InvalidArgumentError(`no model given; valid: ${MODELS.join(', ')}`);
-  return names.map(oneOf('model', MODELS));
+  if (names.length === 0) throw new InvalidArgumentError(`no model given; valid: ${MODELS.join(', ')}, or all`);
+  if (names.includes('all')) {
+    if (names.length > 1) throw new InvalidArgumentError("'all' already names every model; give it alone");
+    return [...MODELS];
+  }
+  return distinct(names.map(oneOf('model', MODELS)));
 }
 
 /** A number as typed: '' and '1e' are errors, not 0 or NaN. */
@@ -92,7 +97,7 @@ function lrChoice(v: string): Record<string, number> {
 const program = new Command()
   .name('npm run experiment --')
   .description('Block-heterogeneity of the Hessian and SGD vs Adam, per model (Zhang et al., NeurIPS 2024).')
-  .requiredOption('--model <names>', `comma-separated models: ${MODELS.join(', ')}`, (v) => distinct(modelList(v)))
+  .requiredOption('--model <names>', `comma-separated models: ${MODELS.join(', ')}; or all`, modelList)
   .option('--preset <preset>', `model size: ${PRESETS.join(', ')}`, oneOf('preset', PRESETS), 'small' as Preset)
   .option('--backend <backend>', `compute backend: ${BACKENDS.join(', ')}`, oneOf('backend', BACKENDS), 'auto' as const)
   .option('--seed <n>', 'one seed for initialization, data order and probes (default 0)', seedValue)

@@ -1,11 +1,14 @@
 /**
- * `npm run report -- DIR [--axis log-abs|raw-relative|…] [--bootstrap-b N] [--formats svg,png,csv]`
+ * `npm run report -- DIR [--axis log-abs|raw-relative|…] [--bootstrap-b N] [--formats svg,png,csv] [--add DIR2,DIR3]`
  *
  * Re-derives a finished run's numbers from its stored SLQ nodes and training
  * curves — the headline JS⁰ under another axis convention, its interval, the
  * summary — and rewrites DIR/results.json (marked `rederived`) and the
  * report. Nothing is recomputed; every convention's JS⁰ is in results.json
- * either way. Bad arguments exit with code 2.
+ * either way. `--add` pools other runs' models into DIR's document (recorded
+ * in `merged`), so one summary and one JS⁰-against-gap figure can span runs
+ * made separately (e.g. the five models and a hetero-mlp sweep). Bad
+ * arguments exit with code 2.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,6 +31,7 @@ const program = new Command()
     return n;
   })
   .option('--formats <list>', `figure files besides report.html: ${FIGURE_FORMATS.join(', ')}`, 'svg,png,csv')
+  .option('--add <dirs>', 'comma-separated run directories whose models join this report (their results.json are read, not changed)')
   .exitOverride();
 
 async function main(): Promise<number> {
@@ -38,18 +42,38 @@ async function main(): Promise<number> {
     throw e;
   }
   const dir = program.args[0];
-  const o = program.opts<{ axis?: (typeof AXIS_KINDS)[number]; bootstrapB?: number; formats: string }>();
+  const o = program.opts<{ axis?: (typeof AXIS_KINDS)[number]; bootstrapB?: number; formats: string; add?: string }>();
   const file = path.join(dir, 'results.json');
-  let doc: ResultsDoc;
-  try {
-    doc = JSON.parse(await readFile(file, 'utf8')) as ResultsDoc;
-  } catch (e) {
-    process.stderr.write(`error: ${file}: ${(e as Error).message}\n`);
-    return 2;
-  }
-  if (doc.schema !== RESULTS_SCHEMA) {
-    process.stderr.write(`error: ${file} is ${JSON.stringify(doc.schema)}, not ${RESULTS_SCHEMA}; rerun the experiment with this version\n`);
-    return 2;
+  const read = async (f: string): Promise<ResultsDoc | null> => {
+    let d: ResultsDoc;
+    try {
+      d = JSON.parse(await readFile(f, 'utf8')) as ResultsDoc;
+    } catch (e) {
+      process.stderr.write(`error: ${f}: ${(e as Error).message}\n`);
+      return null;
+    }
+    if (d.schema !== RESULTS_SCHEMA) {
+      process.stderr.write(`error: ${f} is ${JSON.stringify(d.schema)}, not ${RESULTS_SCHEMA}; rerun the experiment with this version\n`);
+      return null;
+    }
+    return d;
+  };
+  const doc = await read(file);
+  if (!doc) return 2;
+  for (const other of (o.add ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const f = path.join(other, 'results.json');
+    const d = await read(f);
+    if (!d) return 2;
+    const key = (m: ResultsDoc['models'][number]) => `${m.model}|${m.kind === 'neural' ? m.hetero ?? '' : ''}|${m.preset}|${m.seed}`;
+    const have = new Set(doc.models.map(key));
+    const dup = d.models.find((m) => have.has(key(m)));
+    if (dup) {
+      process.stderr.write(`error: --add ${other}: ${dup.model} (${dup.preset}, seed ${dup.seed}) is already in ${file}; a model is pooled once\n`);
+      return 2;
+    }
+    doc.models.push(...d.models);
+    doc.failures.push(...d.failures);
+    doc.merged = [...(doc.merged ?? []), { dir: other, command: d.command, createdAt: d.createdAt }];
   }
   let formats;
   try {

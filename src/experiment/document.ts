@@ -22,6 +22,8 @@ export interface ResultsDoc {
   summary: SummaryRow[];
   /** Spearman's ρ between JS⁰ and the SGD–Adam gap over the models, with its bootstrap interval (≥ 4 models). */
   correlation?: ReturnType<typeof gapCorrelation>;
+  /** Runs whose models were pooled into this document (`npm run report -- DIR --add OTHER`). */
+  merged?: { dir: string; command: string; createdAt: string }[];
   /** Set when the derived numbers were redone after the run (`npm run report`). */
   rederived?: { command: string; at: string };
 }

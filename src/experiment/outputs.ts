@@ -15,7 +15,7 @@ import {
 } from '../report/index.js';
 import type { NeuralResult } from './types.js';
 import { reading } from './reading.js';
-import { type Figure, modelLabel, neuralFigures, quadraticFigures, scatterFigure, sharedJsMax } from './report-figures.js';
+import { type Figure, heteroSweepFigures, modelLabel, neuralFigures, quadraticFigures, scatterFigure, sharedJsMax } from './report-figures.js';
 import {
   conventionsTable, failureNotes, failuresSection, provenanceSection, runsTable, settingsSection, summaryTables, type ReportDoc,
 } from './report-sections.js';
@@ -64,6 +64,8 @@ async function sections(doc: ReportDoc): Promise<ReportSection[]> {
   }
   const scatter = await scatterFigure(doc.summary, doc.correlation);
   if (scatter) out.push({ id: 'gap', heading: 'Heterogeneity against the gap', figures: [scatter] });
+  const sweep = await heteroSweepFigures(doc.summary);
+  if (sweep.length) out.push({ id: 'hetero-sweep', heading: 'Heterogeneity dialled by hand (hetero-mlp)', figures: sweep });
   const runs = runsTable(doc.models);
   if (runs) out.push({ id: 'runs', heading: 'Training runs and held-out results', tables: [runs] });
   const conv = conventionsTable(doc.models);

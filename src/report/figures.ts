@@ -180,3 +180,21 @@ export async function js0ScatterSvg(points: GapPoint[], opts: FigureOptions & { 
     ],
   });
 }
+
+/** One point of a sweep: a value (with its 95% interval, where known) at a knob setting, per series. */
+export interface SweepPoint { series: string; x: number; y: number; lo?: number; hi?: number }
+
+/** (f) Values against a swept knob on a log axis (the hetero-MLP's r), a line per series, bars for intervals. */
+export async function sweepSvg(points: SweepPoint[], opts: FigureOptions & { xLabel: string; yLabel: string }): Promise<string> {
+  const x = { field: 'x', type: 'quantitative' as const, title: opts.xLabel, scale: { type: 'log' as const } };
+  const y = { field: 'y', type: 'quantitative' as const, title: opts.yLabel, scale: { zero: false } };
+  const color = { field: 'series', type: 'nominal' as const, title: null };
+  return renderSvg({
+    ...frame(opts, 480, 300),
+    data: { values: points },
+    layer: [
+      { transform: [{ filter: 'isValid(datum.lo)' }], mark: { type: 'rule' }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color } },
+      { mark: { type: 'line', point: true }, encoding: { x, y, color } },
+    ],
+  });
+}

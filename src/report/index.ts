@@ -1,6 +1,6 @@
 /** Figures (SVG via vega-lite, with PNG and CSV exports), the HTML report, atomic result files, and progress display. */
 export {
-  renderSvg, blockSpectraSvg, heatmapSvg, curvesSvg, lossCurvesSvg, gradNormSvg, js0ScatterSvg,
+  renderSvg, blockSpectraSvg, heatmapSvg, curvesSvg, lossCurvesSvg, gradNormSvg, js0ScatterSvg, sweepSvg, type SweepPoint,
   type FigureOptions, type BlockSpectrum, type Curve, type GapPoint,
 } from './figures.js';
 export {

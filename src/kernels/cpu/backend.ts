@@ -54,6 +54,8 @@ class ArrayPool {
 export interface CpuBackendOptions {
   /** The matmul kernel; the plain reference loop unless a faster one is supplied. */
   gemm?: Gemm;
+  /** How the device line names the gemm (default 'tiled gemm' with a supplied one). */
+  gemmName?: string;
   /** Allocator for float storage (for example SharedArrayBuffer-backed arrays the gemm workers can read). */
   alloc?: (dtype: DType, n: number) => AnyTypedArray;
 }
@@ -70,7 +72,7 @@ export class CpuBackend implements Backend {
   constructor(opts: CpuBackendOptions = {}) {
     this.gemm = opts.gemm ?? matmulReference;
     this.alloc = opts.alloc ?? arrayFor;
-    this.device = `CPU (${os.cpus().length} cores, ${opts.gemm ? 'tiled gemm' : 'reference gemm'})`;
+    this.device = `CPU (${os.cpus().length} cores, ${opts.gemm ? opts.gemmName ?? 'tiled gemm' : 'reference gemm'})`;
   }
 
   private make(dtype: DType, n: number): CpuStorage {

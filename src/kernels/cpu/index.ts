@@ -5,7 +5,7 @@
  */
 import { CpuBackend } from './backend.js';
 import { allocFloat } from './gemm.js';
-import { wasmGemm } from './wasm/gemm.js';
+import { wasmGemm, wasmGemmKind } from './wasm/gemm.js';
 import { arrayFor, type DType } from '../../tensor/dtype.js';
 
 export { CpuBackend, type CpuBackendOptions } from './backend.js';
@@ -17,5 +17,7 @@ export { wasmGemmKind } from './wasm/gemm.js';
 const alloc = (dtype: DType, n: number) => (dtype === 'int32' ? arrayFor(dtype, n) : allocFloat(dtype, n));
 
 export function createCpuBackend(): CpuBackend {
-  return new CpuBackend({ gemm: wasmGemm, alloc });
+  const simd = wasmGemmKind();
+  const gemmName = simd === 'none' ? 'tiled JS gemm (no Wasm SIMD)' : `tiled gemm, float32 on Wasm ${simd === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD'}`;
+  return new CpuBackend({ gemm: wasmGemm, alloc, gemmName });
 }

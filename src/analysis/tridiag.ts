@@ -36,10 +36,23 @@ const MAX_SWEEPS_PER_EIGENVALUE = 60;
  * Implicit QL on diagonal d (n) and sub-diagonal e (e[i] couples i and i+1; e[n−1] is
  * scratch). Rotations are applied to columns of z, which has `rows` rows of length n.
  * On return d holds the (unsorted) eigenvalues.
+ *
+ * Splitting: e[m] is dropped when |e[m]| ≤ ε·(|d[m]| + |d[m+1]|) (the local test, which
+ * keeps small eigenvalues of graded matrices accurate) or when |e[m]| ≤ ε·‖T‖. The local
+ * test alone can never pass inside a cluster of (numerically) zero eigenvalues: there the
+ * d's are ~ε‖T‖ and every sweep, chasing the bulge through the O(‖T‖) part below, puts
+ * rounding of ~ε‖T‖ back into the e's, while the test asks for ε·|d| ~ ε²‖T‖. A rank-16
+ * Q/K block of the tiny ViT (256 × 256, 240 zero eigenvalues) stalled exactly so. Dropping
+ * an e of size ≤ ε‖T‖ moves eigenvalues by at most that much, the backward error every
+ * sweep already commits, and is scale-free (rescaling T cannot help the local test).
  */
 function qlImplicit(d: Float64Array, e: Float64Array, z: Float64Array | null, rows: number): void {
   const n = d.length;
   e[n - 1] = 0;
+  // ‖T‖ bound (largest absolute row sum); rotations preserve ‖T‖₂, so once is enough.
+  let tnorm = 0;
+  for (let i = 0; i < n; i++) tnorm = Math.max(tnorm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
+  const floor = Number.EPSILON * tnorm;
   for (let l = 0; l < n; l++) {
     let sweeps = 0;
     for (;;) {
@@ -47,7 +60,7 @@ function qlImplicit(d: Float64Array, e: Float64Array, z: Float64Array | null, ro
       let m = l;
       for (; m < n - 1; m++) {
         const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+        if (Math.abs(e[m]) <= Number.EPSILON * dd || Math.abs(e[m]) <= floor) break;
       }
       if (m === l) break;
       if (++sweeps > MAX_SWEEPS_PER_EIGENVALUE) {

@@ -29,7 +29,7 @@
  * bootstrap over probes need. A block's pooled measure is the average of its probe measures.
  */
 import { heterogeneityScore, pairwiseMatrix } from './distances.js';
-import type { SpectralMeasure } from './measure.js';
+import { type SpectralMeasure, sortMerge } from './measure.js';
 import type { SlqResult } from './slq.js';
 
 /** A named axis convention; plain JSON, every parameter explicit. */
@@ -107,21 +107,6 @@ export function probeMeasures(result: SlqResult): SpectralMeasure[] {
 /** {@link probeMeasures} of each named SLQ result. */
 export function slqProbeMeasures(results: Record<string, SlqResult>): Record<string, SpectralMeasure[]> {
   return Object.fromEntries(Object.entries(results).map(([k, r]) => [k, probeMeasures(r)]));
-}
-
-/** Atoms sorted ascending with equal points merged. */
-function sortMerge(points: readonly number[], weights: readonly number[], label?: string): SpectralMeasure {
-  const order = points.map((_, i) => i).sort((a, b) => points[a] - points[b]);
-  const p: number[] = [];
-  const w: number[] = [];
-  for (const i of order) {
-    if (p.length > 0 && p[p.length - 1] === points[i]) w[w.length - 1] += weights[i];
-    else {
-      p.push(points[i]);
-      w.push(weights[i]);
-    }
-  }
-  return { points: p, weights: w, ...(label === undefined ? {} : { label }) };
 }
 
 /** Blocks on a convention's axis: per block its probe measures (transformed) and their pooled measure. */

@@ -59,8 +59,8 @@ export function checkMeasure(m: SpectralMeasure, who: string, label = m.label): 
   }
 }
 
-/** Sorts atoms and merges equal points. Weights are used as given (callers normalize). */
-function canonical(points: number[], weights: number[], scale: number, label?: string): SpectralMeasure {
+/** Atoms sorted ascending with equal points merged; weights used as given (callers normalize). */
+export function sortMerge(points: readonly number[], weights: readonly number[], label?: string): SpectralMeasure {
   const order = points.map((_, i) => i).sort((a, b) => points[a] - points[b]);
   const p: number[] = [];
   const w: number[] = [];
@@ -71,7 +71,12 @@ function canonical(points: number[], weights: number[], scale: number, label?: s
       w.push(weights[i]);
     }
   }
-  return { points: p, weights: w, scale, ...(label === undefined ? {} : { label }) };
+  return { points: p, weights: w, ...(label === undefined ? {} : { label }) };
+}
+
+/** {@link sortMerge} with the axis scale recorded. */
+function canonical(points: number[], weights: number[], scale: number, label?: string): SpectralMeasure {
+  return { ...sortMerge(points, weights, label), scale };
 }
 
 /** The divisor `normalize` applies to the eigenvalue axis of `result` (1 for 'none'). */

@@ -186,6 +186,7 @@ export async function runModel(
     // Present only when used, so checkpoints of runs without them still match.
     ...(init ? { initFrom: init.sha256 } : {}),
     ...(pre ? { pretrain: o.pretrain } : {}),
+    ...(settings.jsTol > 0 ? { jsTol: settings.jsTol } : {}), // the probes a checkpoint holds depend on it
   };
   const file = checkpointPath(o.out, name, seed, hetero);
   const ck = await loadCheckpoint(file, fingerprint, o.resume, task.model.blocks().map((b) => b.name), (l) => progress.log(l));

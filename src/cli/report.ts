@@ -18,7 +18,7 @@ import { AXIS_KINDS, DEFAULT_ANALYSIS, axisOf } from '../experiment/derive.js';
 import { derive, type ResultsDoc } from '../experiment/document.js';
 import { writeReport } from '../experiment/outputs.js';
 import { RESULTS_SCHEMA } from '../experiment/schema.js';
-import { gapCorrelation, summaryTable } from '../experiment/summary.js';
+import { summaryTable } from '../experiment/summary.js';
 
 const program = new Command()
   .name('npm run report --')
@@ -88,8 +88,7 @@ async function main(): Promise<number> {
     ...(o.bootstrapB ? { bootstrapB: o.bootstrapB } : {}),
   };
   doc.options = { ...doc.options, analysis };
-  doc.summary = derive(doc.models, analysis);
-  doc.correlation = gapCorrelation(doc.summary);
+  Object.assign(doc, derive(doc.models, analysis));
   doc.rederived = { command: `npm run report -- ${process.argv.slice(2).join(' ')}`, at: new Date().toISOString() };
   await writeJsonAtomic(file, doc);
   const files = await writeReport(dir, doc, { formats });

@@ -28,10 +28,11 @@ export interface ResultsDoc {
   rederived?: { command: string; at: string };
 }
 
-/** Recomputes every derived number of `models` in place under `analysis` and returns the summary. */
-export function derive(models: ModelResult[], analysis: AnalysisSettings): SummaryRow[] {
+/** Recomputes every derived number of `models` in place under `analysis`: each model's analysis, the summary, and the JS⁰–gap correlation. */
+export function derive(models: ModelResult[], analysis: AnalysisSettings): Pick<ResultsDoc, 'summary' | 'correlation'> {
   for (const r of models) {
     if (r.kind === 'neural' && r.spectra) r.spectra.analysis = analyzeSpectra(r.spectra.slq, analysis);
   }
-  return summaryRows(models);
+  const summary = summaryRows(models);
+  return { summary, correlation: gapCorrelation(summary) };
 }

@@ -19,7 +19,7 @@ import { checkExtras } from './extras-check.js';
 import { lockRunDir, removeWriteDebris } from './rundir.js';
 import { runModel } from './run.js';
 import { derive, type ResultsDoc } from './document.js';
-import { gapCorrelation, summaryTable } from './summary.js';
+import { summaryTable } from './summary.js';
 import { RESULTS_SCHEMA, versions } from './schema.js';
 import { makeTask } from './task.js';
 import type { ExperimentOptions, ModelName, ModelResult, NeuralModel, Task } from './types.js';
@@ -117,9 +117,8 @@ export async function runExperiment(o: ExperimentOptions, command: string): Prom
       seconds: (performance.now() - t0) / 1000,
       models: results,
       failures,
-      summary: derive(results, o.analysis),
+      ...derive(results, o.analysis),
     };
-    doc.correlation = gapCorrelation(doc.summary);
     if (results.length === 0) {
       await writeJsonAtomic(path.join(o.out, 'failures.json'), doc);
       process.stderr.write(`nothing succeeded; wrote ${o.out}/failures.json and left any earlier results.json and report.html as they were\n`);

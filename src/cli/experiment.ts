@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { PRESETS, type Preset } from '../models/model.js';
-import { ConfigError, FIGURE_FORMATS, MAX_SEED, checkFormats, checkOverrides } from '../experiment/config.js';
+import { ConfigError, FIGURE_FORMATS, MAX_SEED, checkFormats, checkOverrides, TUNE_LRS } from '../experiment/config.js';
 import { AXIS_KINDS, DEFAULT_ANALYSIS, axisOf } from '../experiment/derive.js';
 import { MODELS, type ExperimentOptions, type ModelName } from '../experiment/types.js';
 
@@ -116,6 +116,7 @@ const program = new Command()
   .option('--sgd-lrs <list>', 'SGD learning-rate grid, e.g. 0.3,0.1,0.03', numbers)
   .option('--adam-lrs <list>', 'Adam learning-rate grid, e.g. 3e-3,1e-3,3e-4', numbers)
   .option('--optimizers <list>', 'optimizers to compare: sgd, adam, sgd-blockwise, adam-mini (default sgd,adam)', items)
+  .addOption(new Option('--tune-lrs <which>', 'several seeds: search the learning-rate grids on each seed, or on the first only and run the others at its best rates (default each)').choices(TUNE_LRS))
   .option('--grid-extensions <n>', 'extend a grid whose best learning rate sits at an end, at most n points per direction (default 2; 0 = never)', integer)
   .addOption(new Option('--only <phase>', 'run only the spectra or only the training').choices(['spectra', 'train', 'all']))
   .option('--js-tol <t>', 'add SLQ probes until the half-width of JS⁰\'s 95% interval is below t', num)
@@ -175,7 +176,7 @@ try {
   const flags: Record<string, unknown> = {
     probes: raw.probes, steps: raw.steps, spectraBatch: raw.spectraBatch, sigma2: raw.sigma2, bn: raw.bn, trainSteps: raw.trainSteps,
     trainBatch: raw.trainBatch, sgdLrs: raw.sgdLrs, adamLrs: raw.adamLrs, optimizers: raw.optimizers, gridExtensions: raw.gridExtensions,
-    only: raw.only, jsTol: raw.jsTol,
+    only: raw.only, jsTol: raw.jsTol, tuneLrs: raw.tuneLrs,
   };
   const overrides = { ...checkOverrides(fromFile, `--config ${String(raw.config)}`), ...checkOverrides(flags, 'flags') };
   // Flags win over the file: --seed or --seeds, then the file's seeds, then seed 0.

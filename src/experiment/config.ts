@@ -18,6 +18,14 @@ export const ONLY = ['spectra', 'train', 'all'] as const;
 export type Only = (typeof ONLY)[number];
 export const OPTIMIZERS = ['sgd', 'adam', 'sgd-blockwise', 'adam-mini'] as const;
 export type OptimizerChoice = (typeof OPTIMIZERS)[number];
+/**
+ * Where the learning rates of a several-seed run come from: `each` searches
+ * every seed's grid; `first` searches the first seed's grid only and runs the
+ * later seeds at each optimizer's best learning rate of the first (the common
+ * "tune once, report over seeds" protocol; a third of the training runs).
+ */
+export const TUNE_LRS = ['each', 'first'] as const;
+export type TuneLrs = (typeof TUNE_LRS)[number];
 
 /** The settings a user may override, by the names `--config` files use (CLI flags are the kebab-case forms). */
 export interface Overrides {
@@ -43,12 +51,14 @@ export interface Overrides {
   only?: Only;
   /** Keep adding SLQ probes until the half-width of JS⁰'s interval is below this (0: off). */
   jsTol?: number;
+  /** Several seeds: search every seed's learning-rate grid, or the first seed's only (TUNE_LRS). */
+  tuneLrs?: TuneLrs;
 }
 
 /** Names accepted in a `--config` file, for the error on an unknown key. */
 export const OVERRIDE_KEYS: readonly (keyof Overrides)[] = [
   'probes', 'steps', 'spectraBatch', 'sigma2', 'bn', 'trainSteps', 'trainBatch', 'sgdLrs', 'adamLrs', 'optimizers',
-  'gridExtensions', 'seeds', 'only', 'jsTol',
+  'gridExtensions', 'seeds', 'only', 'jsTol', 'tuneLrs',
 ];
 
 /** The largest seed: runs derive sub-seeds as seed + small offsets, which must stay exact integers. */
@@ -100,6 +110,7 @@ export function checkOverrides(raw: Record<string, unknown>, where = 'settings')
         break;
       case 'seeds': o.seeds = list(what, v, seed); break;
       case 'only': o.only = oneOf(what, v, ONLY); break;
+      case 'tuneLrs': o.tuneLrs = oneOf(what, v, TUNE_LRS); break;
       case 'jsTol': o.jsTol = typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(what, v, 'expected a number ≥ 0'); break;
       default:
         throw new ConfigError(`${where}: unknown setting '${k}'; valid: ${OVERRIDE_KEYS.join(', ')}`);
@@ -126,6 +137,7 @@ export interface ResolvedSettings extends Settings {
   gridExtensions: number;
   only: Only;
   jsTol: number;
+  tuneLrs: TuneLrs;
 }
 
 /** The preset's settings for `model`, overridden where the user said so. */
@@ -151,5 +163,6 @@ export function resolveSettings(model: string, preset: Preset, o: Overrides): Re
     gridExtensions: o.gridExtensions ?? 2,
     only: o.only ?? 'all',
     jsTol: o.jsTol ?? 0,
+    tuneLrs: o.tuneLrs ?? 'each',
   };
 }

@@ -18,11 +18,12 @@ import { ConfigError, resolveSettings } from './config.js';
 import { checkExtras } from './extras-check.js';
 import { lockRunDir, removeWriteDebris } from './rundir.js';
 import { runModel } from './run.js';
+import { bestLrs } from './train.js';
 import { derive, type ResultsDoc } from './document.js';
 import { summaryTable } from './summary.js';
 import { RESULTS_SCHEMA, versions } from './schema.js';
 import { makeTask } from './task.js';
-import type { ExperimentOptions, ModelName, ModelResult, NeuralModel, Task } from './types.js';
+import type { ExperimentOptions, LrsFrom, ModelName, ModelResult, NeuralModel, Task } from './types.js';
 
 /** Every (model, r) the options ask for: the hetero-mlp once per r of `--hetero`. */
 function jobs(o: ExperimentOptions): { name: ModelName; hetero?: number }[] {
@@ -93,10 +94,15 @@ export async function runExperiment(o: ExperimentOptions, command: string): Prom
     for (const f of await removeWriteDebris(o.out)) progress.log(`removed ${f}, left by an interrupted write`);
     const results: ModelResult[] = [];
     const failures: { model: string; seed: number; error: string }[] = [];
+    const tuneFirst = o.overrides.tuneLrs === 'first';
     for (const job of jobs(o)) {
+      // --tune-lrs first: the first seed that trains searches the grids; the later seeds take its best learning rates.
+      let lrsFrom: LrsFrom | undefined;
       for (const seed of o.seeds) {
         try {
-          results.push(await runModel(job.name, seed, { ...o, backend }, progress, job.hetero));
+          const r = await runModel(job.name, seed, { ...o, backend, ...(lrsFrom ? { lrsFrom } : {}) }, progress, job.hetero);
+          results.push(r);
+          if (tuneFirst && !lrsFrom && r.kind === 'neural' && r.training) lrsFrom = { seed, lrs: bestLrs(r.training) };
         } catch (e) {
           if (e instanceof ConfigError) throw e; // a refused checkpoint concerns the whole run
           const msg = e instanceof Error ? e.message : String(e);

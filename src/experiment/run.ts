@@ -27,7 +27,7 @@ import type {
 // --save-weights, --init-from, --spectra-at, --pretrain (see those files).
 import { PRETRAIN, type PretrainStore, makePretrainTasks, runPretrained } from './pretrain.js';
 import { followRun, trajectoryRuns } from './trajectory.js';
-import type { NeuralResult, TrajectoryResult } from './types.js';
+import type { LrsFrom, NeuralResult, TrajectoryResult } from './types.js';
 import { loadWeightsFor, saveRunWeights, weightsPath, withWeights } from './weights.js';
 
 /** Bumped whenever the meaning of a checkpoint's contents changes. */
@@ -96,12 +96,19 @@ interface SaveAs { out: string; name: string; preset: string; seed: number; extr
 
 async function trainAll(
   label: string, task: Task, settings: ResolvedSettings, ck: { runs?: RunResult[] }, save: () => Promise<void>,
-  progress: Progress, scales: BlockScales | undefined, saveAs?: SaveAs,
+  progress: Progress, scales: BlockScales | undefined, saveAs?: SaveAs, lrsFrom?: LrsFrom,
 ): Promise<TrainingResult> {
   ck.runs ??= [];
   const searches: TrainingResult['grids'] = {};
+  // The runs this search tried: a resumed checkpoint may hold runs of a wider grid, which must not become "best".
+  const tried: RunResult[] = [];
   for (const optimizer of settings.optimizers) {
     const run = async (lr: number): Promise<number | null> => {
+      const r = await runOrReuse(optimizer, lr);
+      tried.push(r);
+      return r.finalLoss;
+    };
+    const runOrReuse = async (optimizer: OptimizerName, lr: number): Promise<RunResult> => {
       let r = ck.runs!.find((x) => x.optimizer === optimizer && x.lr === lr);
       const file = saveAs && weightsPath(saveAs.out, saveAs.name, saveAs.seed, optimizer, lr);
       if (r && file && r.finalLoss !== null && !existsSync(file)) progress.log(`${label}: ${optimizer} lr ${lr} reused from the checkpoint; its weights were not saved (${file} is absent)`);
@@ -120,14 +127,19 @@ async function trainAll(
         ck.runs!.push(r);
         await save();
       }
-      return r.finalLoss;
+      return r;
     };
-    const s = await searchGrid(settings.train[GRID_OF[optimizer]], run, settings.gridExtensions);
+    const fixed = lrsFrom?.lrs[optimizer];
+    if (lrsFrom && fixed === undefined) progress.log(`${label}: seed ${lrsFrom.seed} chose no learning rate for ${optimizer} (all its runs diverged); searching its grid here`);
+    const s = fixed !== undefined
+      ? await searchGrid([fixed], run, 0)
+      : await searchGrid(settings.train[GRID_OF[optimizer]], run, settings.gridExtensions);
     for (const e of s.extended) progress.log(`${label}: ${optimizer}'s best learning rate sat at the ${e.direction === 'up' ? 'top' : 'bottom'} of its grid; tried ${e.lr}`);
     if (s.atEdge) progress.log(`${label}: ${optimizer}'s best learning rate is still at an end of its grid after ${settings.gridExtensions} extensions`);
     searches[optimizer] = { extended: s.extended, atEdge: s.atEdge };
   }
-  return summarize(settings.train, ck.runs, settings.optimizers, searches);
+  const t = summarize(settings.train, tried, settings.optimizers, searches);
+  return lrsFrom ? { ...t, lrsFrom } : t;
 }
 
 /** Probes per block `--js-tol` will not go past. */
@@ -228,7 +240,7 @@ export async function runModel(
   let training: TrainingResult | null = null;
   if (settings.only !== 'spectra') {
     const scales = spectra ? { scale: blockScalesFromLambdaMax(lambdaMax(spectra), task.model.params, spectra.blocks), blocks: spectra.blocks } : undefined;
-    training = await trainAll(label, task, settings, ck, save, progress, scales, saveAsFor(o, name, seed, hetero));
+    training = await trainAll(label, task, settings, ck, save, progress, scales, saveAsFor(o, name, seed, hetero), o.lrsFrom);
   }
   const extras = await runExtras(name, seed, o, progress, { task, settings, spectra, training, ck, save, label, pre });
   return {

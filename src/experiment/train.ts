@@ -145,3 +145,10 @@ export function summarize(
     gaps: Object.fromEntries(optimizers.filter((o) => o !== 'adam').map((o) => [o, gapTo(o)])),
   };
 }
+
+/** Each optimizer's best learning rate (optimizers whose runs all diverged are left out). */
+export function bestLrs(t: TrainingResult): Partial<Record<OptimizerName, number>> {
+  const out: Partial<Record<OptimizerName, number>> = {};
+  for (const [o, b] of Object.entries(t.best) as [OptimizerName, { lr: number } | null][]) if (b) out[o] = b.lr;
+  return out;
+}

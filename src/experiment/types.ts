@@ -54,6 +54,8 @@ export interface ModelRunOptions extends Pick<ExperimentOptions,
   'preset' | 'out' | 'resume' | 'data' | 'overrides' | 'analysis' | 'saveWeights' | 'initFrom' | 'spectraAt' | 'spectraLr' | 'pretrain'> {
   /** The backend the run computes on (part of every checkpoint's fingerprint). */
   backend: { name: string; device: string };
+  /** `--tune-lrs first`, seeds after the first: run each optimizer at these learning rates only. */
+  lrsFrom?: LrsFrom;
 }
 
 export interface NeuralResult {
@@ -189,7 +191,12 @@ export interface TrainingResult {
   gap: number | null;
   /** Each optimizer's best final loss minus Adam's (sgd, sgd-blockwise, adam-mini). */
   gaps: Partial<Record<OptimizerName, number | null>>;
+  /** `--tune-lrs first`: the seed whose grid search chose these learning rates; no grid was searched here. */
+  lrsFrom?: LrsFrom;
 }
+
+/** Learning rates taken from another seed's grid search instead of searching this seed's (`--tune-lrs first`). */
+export interface LrsFrom { seed: number; lrs: Partial<Record<OptimizerName, number>> }
 
 // Phase 3: the quadratics (quadratic.ts).
 /** One tuned run: the curves of the best learning rate of its grid. */

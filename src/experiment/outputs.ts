@@ -17,7 +17,7 @@ import type { NeuralResult } from './types.js';
 import { reading } from './reading.js';
 import { type Figure, heteroSweepFigures, modelLabel, neuralFigures, quadraticFigures, scatterFigure, sharedJsMax } from './report-figures.js';
 import {
-  conventionsTable, failureNotes, failuresSection, provenanceSection, runsTable, settingsSection, summaryTables, type ReportDoc,
+  conventionsTable, failureNotes, failuresSection, lrChoiceTable, provenanceSection, runsTable, settingsSection, summaryTables, type ReportDoc,
 } from './report-sections.js';
 
 export type { ReportDoc } from './report-sections.js';
@@ -67,7 +67,8 @@ async function sections(doc: ReportDoc): Promise<ReportSection[]> {
   const sweep = await heteroSweepFigures(doc.summary);
   if (sweep.length) out.push({ id: 'hetero-sweep', heading: 'Heterogeneity dialled by hand (hetero-mlp)', figures: sweep });
   const runs = runsTable(doc.models);
-  if (runs) out.push({ id: 'runs', heading: 'Training runs and held-out results', tables: [runs] });
+  const lrChoice = lrChoiceTable(doc.models);
+  if (runs) out.push({ id: 'runs', heading: 'Training runs and held-out results', tables: [runs, ...(lrChoice ? [lrChoice] : [])] });
   const conv = conventionsTable(doc.models);
   if (conv) out.push({ id: 'conventions', heading: 'Sensitivity to the spectral convention', tables: [conv] });
   const fail = failuresSection(failures);

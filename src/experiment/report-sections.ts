@@ -109,6 +109,40 @@ export function runsTable(models: ModelResult[]): ReportTable | null {
   };
 }
 
+/**
+ * How each optimizer's learning rate was chosen, per model and seed: the grid
+ * searched (with the rates added past an end, and whether the best still sits
+ * at one), or another seed's best under `--tune-lrs first`.
+ */
+export function lrChoiceTable(models: ModelResult[]): ReportTable | null {
+  const rows: (string | number | null)[][] = [];
+  for (const r of models) {
+    if (r.kind !== 'neural' || !r.training) continue;
+    const t = r.training;
+    for (const o of t.settings.optimizers) {
+      const tried = t.runs.filter((x) => x.optimizer === o).map((x) => x.lr).sort((a, b) => a - b);
+      const g = t.grids?.[o];
+      const from = t.lrsFrom?.lrs[o];
+      const how = from !== undefined
+        ? `seed ${t.lrsFrom!.seed}'s best (--tune-lrs first)`
+        : [
+          'grid search',
+          ...(g?.extended.length ? [`extended ${g.extended.map((e) => `${e.direction} to ${e.lr}`).join(', ')}`] : []),
+          ...(g?.atEdge ? ['best still at an end of the grid'] : []),
+        ].join('; ');
+      rows.push([modelLabel(r), r.seed, o, tried.join(', '), t.best[o]?.lr ?? null, how]);
+    }
+  }
+  if (!rows.length) return null;
+  return {
+    columns: ['model', 'seed', 'optimizer', 'learning rates run', 'best', 'how chosen'],
+    rows,
+    caption: 'Where each learning rate came from. A grid whose best sits at an end is extended by its own ratio in that direction (--grid-extensions); ' +
+      '"best still at an end" means the optimum may lie beyond what was tried. Under --tune-lrs first, later seeds run the first seed\'s best rates only.',
+    ...(rows.length > 24 ? { collapsed: `How all ${rows.length} learning rates were chosen (click to open)` } : {}),
+  };
+}
+
 const intervalText = ([lo, hi]: [number, number]): string => `[${Number(lo.toPrecision(3))}, ${Number(hi.toPrecision(3))}]`;
 
 /**

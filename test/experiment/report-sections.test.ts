@@ -10,7 +10,7 @@ import { slqMeasure } from '../../src/analysis/index.js';
 import { gitCommit } from '../../src/experiment/provenance.js';
 import { normalizedDensities, sharedJsMax } from '../../src/experiment/report-figures.js';
 import {
-  conventionsTable, failuresSection, provenanceSection, runsTable, settingsSection, summaryTables,
+  conventionsTable, failuresSection, lrChoiceTable, provenanceSection, runsTable, settingsSection, summaryTables,
 } from '../../src/experiment/report-sections.js';
 import type { SummaryRow } from '../../src/experiment/summary.js';
 import type { NeuralResult } from '../../src/experiment/types.js';
@@ -45,6 +45,26 @@ describe('report tables', () => {
     expect(row[col('best')]).toBe('★');
     expect(t.rows.filter((r) => r[0] === 'gpt' && r[col('best')] === '★')).toHaveLength(2);
     expect(t.rows.find((r) => r[0] === 'gpt' && r[3] === 0.3)![col('diverged at')]).toBe('step 20 (loss NaN)');
+  });
+
+  it('says how each learning rate was chosen: a grid (extended, still at an end) or another seed\'s best', () => {
+    const [g0, vgg] = doc.models as NeuralResult[];
+    const t0 = g0.training!;
+    const seed0 = { ...g0, training: { ...t0, grids: { sgd: { extended: [{ lr: 0.9, direction: 'up' as const }], atEdge: true }, adam: { extended: [], atEdge: false } } } };
+    const lrs = { sgd: t0.best.sgd!.lr, adam: t0.best.adam!.lr };
+    const seed1 = {
+      ...g0, seed: 1,
+      training: { ...t0, runs: t0.runs.filter((r) => r.lr === lrs[r.optimizer as 'sgd' | 'adam']), grids: {}, lrsFrom: { seed: 0, lrs } },
+    };
+    const t = lrChoiceTable([seed0, seed1, vgg])!;
+    const row = (seed: number, o: string) => t.rows.find((r) => r[0] === 'gpt' && r[1] === seed && r[2] === o)!;
+    expect(row(0, 'sgd')[5]).toBe('grid search; extended up to 0.9; best still at an end of the grid');
+    expect(row(0, 'sgd')[3]).toBe('0.03, 0.1, 0.3');
+    expect(row(0, 'adam')[5]).toBe('grid search');
+    expect(row(1, 'sgd')[5]).toBe("seed 0's best (--tune-lrs first)");
+    expect(row(1, 'sgd')[3]).toBe(String(lrs.sgd));
+    expect(row(1, 'adam')[4]).toBe(lrs.adam);
+    expect(t.rows).toHaveLength(6);
   });
 
   it('shows every setting each model used, the overrides and the options', () => {

@@ -7,6 +7,7 @@
  * determines it, so `--resume` reuses it and refuses a checkpoint of another run.
  */
 import { existsSync } from 'node:fs';
+import { conventionName, scoreUnder, slqProbeMeasures } from '../analysis/index.js';
 import path from 'node:path';
 import { paramCount } from '../models/model.js';
 import { blockScalesFromLambdaMax } from '../optim/index.js';
@@ -234,7 +235,11 @@ export async function runModel(
     ck.spectraDone = spectra;
     await save();
   }
-  if (spectra?.js0 != null) progress.log(`${label}: JS⁰ = ${spectra.js0.toFixed(4)} over ${spectra.blocks.length} blocks`);
+  if (spectra && spectra.blocks.length >= 2) {
+    // The headline convention's point estimate (its interval comes with results.json); the raw-axis value beside it.
+    const head = scoreUnder(o.analysis.axis, slqProbeMeasures(spectra.slq), { metrics: ['js'] }).js0;
+    progress.log(`${label}: JS⁰ = ${head.toFixed(4)} (${conventionName(o.analysis.axis)}; raw axis ${spectra.js0?.toFixed(4) ?? '—'}) over ${spectra.blocks.length} blocks`);
+  }
 
   // 2. The optimizers over their learning-rate grids.
   let training: TrainingResult | null = null;

@@ -11,30 +11,59 @@ import { type Shape, broadcastStrides, sizeOf } from '../../tensor/shapes.js';
 import { erf, erf32 } from './erf.js';
 
 /**
+ * Merges axes that every operand walks contiguously, so rows get long and the
+ * odometer short: axes ax and ax+1 merge when, for every input, stride[ax] =
+ * stride[ax+1]·shape[ax+1] (the output is contiguous, so it always agrees).
+ * Size-1 axes are dropped first. `[k, N, d] + [N, d]` becomes `[k, N·d] + [N·d]`:
+ * one row of N·d instead of k·N rows of d. Returns the same positions in the
+ * same order, so callers see only fewer, longer rows.
+ */
+export function collapseAxes(shape: Shape, strides: number[][]): { shape: number[]; strides: number[][] } {
+  const keep = shape.map((_, ax) => ax).filter((ax) => shape[ax] !== 1);
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (const ax of keep) {
+    const last = outShape.length - 1;
+    // The axis just kept (outer) merges with this one (inner) when each input steps over the inner axis into the outer.
+    if (last >= 0 && strides.every((s, k) => outStrides[k][last] === s[ax] * shape[ax])) {
+      outShape[last] *= shape[ax];
+      for (let k = 0; k < strides.length; k++) outStrides[k][last] = strides[k][ax];
+    } else {
+      outShape.push(shape[ax]);
+      for (let k = 0; k < strides.length; k++) outStrides[k].push(strides[k][ax]);
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/**
  * Visit every output position of `outShape`, calling `inner(o, offs, n, steps)` once
  * per innermost row: `o` is the output offset, `offs[k]` the offset in input k, `n`
  * the row length and `steps[k]` input k's stride along the row (0 or 1 typically).
+ * Axes are merged first (collapseAxes), so a row may span several axes of outShape.
  */
 export function forEachRow(
   outShape: Shape, inStrides: number[][],
   inner: (o: number, offs: number[], n: number, steps: number[]) => void,
 ): void {
-  const rank = outShape.length;
   const total = sizeOf(outShape);
   if (total === 0) return;
+  const c = collapseAxes(outShape, inStrides);
+  const shape = c.shape, strides = c.strides;
+  const rank = shape.length;
   if (rank === 0) { inner(0, inStrides.map(() => 0), 1, inStrides.map(() => 0)); return; }
-  const n = outShape[rank - 1];
-  const steps = inStrides.map((s) => s[rank - 1]);
+  const n = shape[rank - 1];
+  const steps = strides.map((s) => s[rank - 1]);
   const idx = new Array<number>(rank - 1).fill(0);
-  const offs = inStrides.map(() => 0);
+  const offs = strides.map(() => 0);
   for (let o = 0; o < total; o += n) {
     inner(o, offs, n, steps);
     // Advance the outer index counter like an odometer, updating input offsets.
     for (let ax = rank - 2; ax >= 0; ax--) {
       idx[ax]++;
-      for (let k = 0; k < offs.length; k++) offs[k] += inStrides[k][ax];
-      if (idx[ax] < outShape[ax]) break;
-      for (let k = 0; k < offs.length; k++) offs[k] -= inStrides[k][ax] * outShape[ax];
+      for (let k = 0; k < offs.length; k++) offs[k] += strides[k][ax];
+      if (idx[ax] < shape[ax]) break;
+      for (let k = 0; k < offs.length; k++) offs[k] -= strides[k][ax] * shape[ax];
       idx[ax] = 0;
     }
   }
@@ -79,31 +108,76 @@ export function binary(
   if (a.length === 1 && b.length === out.length) { contiguous(kind, a, 0, b, 1, out); return; }
   const sa = broadcastStrides(aShape, outShape);
   const sb = broadcastStrides(bShape, outShape);
-  // Each case is its own loop so the engine compiles a tight, monomorphic body.
+  // After collapseAxes a row is usually long: [k, N, d] ∘ [N, d] is one row per k.
   forEachRow(outShape, [sa, sb], (o, [ia, ib], n, [da, db]) => {
-    switch (kind) {
-      case 'add': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] + b[ib + i * db]; break;
-      case 'sub': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] - b[ib + i * db]; break;
-      case 'mul': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] * b[ib + i * db]; break;
-      case 'imul': for (let i = 0; i < n; i++) out[o + i] = Math.imul(a[ia + i * da], b[ib + i * db]); break;
-      case 'div': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] / b[ib + i * db]; break;
-      case 'greater': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] > b[ib + i * db] ? 1 : 0; break;
-      case 'equal': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] === b[ib + i * db] ? 1 : 0; break;
-    }
+    if (da === 1 && db === 1) rowSame(kind, a, ia, b, ib, out, o, n);
+    else if (db === 0 && da === 1) rowScalarB(kind, a, ia, b[ib], out, o, n);
+    else if (da === 0 && db === 1) rowScalarA(kind, a[ia], b, ib, out, o, n);
+    else rowStrided(kind, a, ia, da, b, ib, db, out, o, n);
   });
 }
 
-/** The common fast path: a and b read with step 1 (same shape) or 0 (a scalar). */
-function contiguous(name: Kind, a: AnyTypedArray, da: number, b: AnyTypedArray, db: number, out: AnyTypedArray): void {
+/*
+ * The row loops. Each case is its own loop so the engine compiles a tight,
+ * monomorphic body; the four variants differ only in how a and b are read
+ * (both stepping, one held as a scalar, or any strides).
+ */
+
+/** The common fast path: same-length operands (da = db = 1) or one scalar (step 0). */
+function contiguous(kind: Kind, a: AnyTypedArray, da: number, b: AnyTypedArray, db: number, out: AnyTypedArray): void {
   const n = out.length;
-  switch (name) {
-    case 'add': for (let i = 0; i < n; i++) out[i] = a[i * da] + b[i * db]; break;
-    case 'sub': for (let i = 0; i < n; i++) out[i] = a[i * da] - b[i * db]; break;
-    case 'mul': for (let i = 0; i < n; i++) out[i] = a[i * da] * b[i * db]; break;
-    case 'imul': for (let i = 0; i < n; i++) out[i] = Math.imul(a[i * da], b[i * db]); break;
-    case 'div': for (let i = 0; i < n; i++) out[i] = a[i * da] / b[i * db]; break;
-    case 'greater': for (let i = 0; i < n; i++) out[i] = a[i * da] > b[i * db] ? 1 : 0; break;
-    case 'equal': for (let i = 0; i < n; i++) out[i] = a[i * da] === b[i * db] ? 1 : 0; break;
+  if (da === 1 && db === 1) rowSame(kind, a, 0, b, 0, out, 0, n);
+  else if (db === 0) rowScalarB(kind, a, 0, b[0], out, 0, n);
+  else rowScalarA(kind, a[0], b, 0, out, 0, n);
+}
+
+function rowSame(kind: Kind, a: AnyTypedArray, ia: number, b: AnyTypedArray, ib: number, out: AnyTypedArray, o: number, n: number): void {
+  switch (kind) {
+    case 'add': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] + b[ib + i]; break;
+    case 'sub': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] - b[ib + i]; break;
+    case 'mul': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] * b[ib + i]; break;
+    case 'imul': for (let i = 0; i < n; i++) out[o + i] = Math.imul(a[ia + i], b[ib + i]); break;
+    case 'div': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] / b[ib + i]; break;
+    case 'greater': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] > b[ib + i] ? 1 : 0; break;
+    case 'equal': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] === b[ib + i] ? 1 : 0; break;
+  }
+}
+
+function rowScalarB(kind: Kind, a: AnyTypedArray, ia: number, y: number, out: AnyTypedArray, o: number, n: number): void {
+  switch (kind) {
+    case 'add': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] + y; break;
+    case 'sub': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] - y; break;
+    case 'mul': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] * y; break;
+    case 'imul': for (let i = 0; i < n; i++) out[o + i] = Math.imul(a[ia + i], y); break;
+    case 'div': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] / y; break;
+    case 'greater': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] > y ? 1 : 0; break;
+    case 'equal': for (let i = 0; i < n; i++) out[o + i] = a[ia + i] === y ? 1 : 0; break;
+  }
+}
+
+function rowScalarA(kind: Kind, x: number, b: AnyTypedArray, ib: number, out: AnyTypedArray, o: number, n: number): void {
+  switch (kind) {
+    case 'add': for (let i = 0; i < n; i++) out[o + i] = x + b[ib + i]; break;
+    case 'sub': for (let i = 0; i < n; i++) out[o + i] = x - b[ib + i]; break;
+    case 'mul': for (let i = 0; i < n; i++) out[o + i] = x * b[ib + i]; break;
+    case 'imul': for (let i = 0; i < n; i++) out[o + i] = Math.imul(x, b[ib + i]); break;
+    case 'div': for (let i = 0; i < n; i++) out[o + i] = x / b[ib + i]; break;
+    case 'greater': for (let i = 0; i < n; i++) out[o + i] = x > b[ib + i] ? 1 : 0; break;
+    case 'equal': for (let i = 0; i < n; i++) out[o + i] = x === b[ib + i] ? 1 : 0; break;
+  }
+}
+
+function rowStrided(
+  kind: Kind, a: AnyTypedArray, ia: number, da: number, b: AnyTypedArray, ib: number, db: number, out: AnyTypedArray, o: number, n: number,
+): void {
+  switch (kind) {
+    case 'add': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] + b[ib + i * db]; break;
+    case 'sub': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] - b[ib + i * db]; break;
+    case 'mul': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] * b[ib + i * db]; break;
+    case 'imul': for (let i = 0; i < n; i++) out[o + i] = Math.imul(a[ia + i * da], b[ib + i * db]); break;
+    case 'div': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] / b[ib + i * db]; break;
+    case 'greater': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] > b[ib + i * db] ? 1 : 0; break;
+    case 'equal': for (let i = 0; i < n; i++) out[o + i] = a[ia + i * da] === b[ib + i * db] ? 1 : 0; break;
   }
 }
 

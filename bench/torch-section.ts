@@ -22,10 +22,11 @@ export async function torchSection(ours: ModelBenchRow[], threads: number, runs:
   const ref = out.ref;
   const rows = compareWithTorch(ours, ref);
   const notes = ref.models.flatMap((m) => Object.entries(m.hvp)
-    .flatMap(([method, t]) => ('error' in t ? [`${m.model} ${method === 'forwardOverReverse' ? 'forward-over-reverse' : 'double backward'} did not run: ${t.error}`] : [])));
+    .flatMap(([method, t]) => ('error' in t ? [`${m.model} ${method === 'forwardOverReverse' ? 'forward-over-reverse' : 'double backward'} did not run: ${t.error.replace(/\.$/, '')}`] : [])));
   return {
     md: [
-      `Against PyTorch ${ref.torch} (CPU, float32, ${ref.threads} threads by torch.set_num_threads = heterograd's gemm pool), same run; ` +
+      `Against PyTorch ${ref.torch} (CPU, float32, ${ref.threads} threads by torch.set_num_threads = heterograd's gemm pool, ` +
+      `OMP_WAIT_POLICY ${ref.ompWaitPolicy || 'unset'}), same run; ` +
       `BLAS ${ref.blas.loaded.map((p) => p.split('/').pop()).join(', ') || 'not found in the process maps'} (${ref.blas.config.replace(/^[-\s]*Build settings:\s*/, '')}); ` +
       `medians of ${ref.runs} after ${ref.warmup} warm-up runs. PyTorch's HVP is its fastest method that runs (double backward or functorch forward-over-reverse):`,
       '',

@@ -23,6 +23,8 @@ export interface TorchReference {
   torch: string;
   python: string;
   threads: number;
+  /** OMP_WAIT_POLICY as the script saw it; '' when unset (libgomp's default: spin a while, then sleep). */
+  ompWaitPolicy: string;
   blas: { config: string; loaded: string[] };
   runs: number;
   warmup: number;
@@ -53,6 +55,7 @@ export function parseTorchReference(stdout: string): TorchReference {
   try { o = JSON.parse(line); } catch { return fail(`not JSON: ${JSON.stringify(line.slice(0, 80))}`); }
   if (typeof o.torch !== 'string') fail('missing torch version');
   if (!isNum(o.threads) || !isNum(o.runs) || !isNum(o.warmup)) fail('threads, runs or warmup is not a number');
+  if (typeof o.ompWaitPolicy !== 'string') fail('missing ompWaitPolicy');
   const blas = o.blas as TorchReference['blas'] | undefined;
   if (!blas || typeof blas.config !== 'string' || !Array.isArray(blas.loaded)) fail('missing blas');
   if (!Array.isArray(o.models) || o.models.length !== 2) fail('models is not a list of two');
@@ -66,14 +69,20 @@ export function parseTorchReference(stdout: string): TorchReference {
       hvp: { doubleBackward: checkHvp(`models[${i}].hvp.doubleBackward`, h!.doubleBackward), forwardOverReverse: checkHvp(`models[${i}].hvp.forwardOverReverse`, h!.forwardOverReverse) },
     };
   });
-  return { torch: o.torch as string, python: String(o.python), threads: o.threads as number, blas: blas!, runs: o.runs as number, warmup: o.warmup as number, models };
+  return { torch: o.torch as string, python: String(o.python), threads: o.threads as number, ompWaitPolicy: o.ompWaitPolicy as string, blas: blas!, runs: o.runs as number, warmup: o.warmup as number, models };
 }
 
-/** Runs torch_ref.py with `python`; never rejects: a missing interpreter, torch or bad output comes back as `{ ok: false, reason }`. */
+/**
+ * Runs torch_ref.py with `python`; never rejects: a missing interpreter, torch or bad output comes back as `{ ok: false, reason }`.
+ * OpenMP threads wait passively unless OMP_WAIT_POLICY is set: spinning made torch 20–50× slower on this shared
+ * machine, and heterograd's pool blocks (Atomics.wait) rather than spins, so passive is the like-for-like setting.
+ */
 export function runTorchReference(opts: { python: string; threads: number; runs: number; timeoutMs?: number }): Promise<TorchOutcome> {
   const args = [SCRIPT, '--threads', String(opts.threads), '--runs', String(opts.runs)];
   return new Promise((resolve) => {
-    execFile(opts.python, args, { timeout: opts.timeoutMs ?? 600_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    execFile(opts.python, args, {
+      timeout: opts.timeoutMs ?? 600_000, maxBuffer: 1 << 24, env: { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY || 'passive' },
+    }, (err, stdout, stderr) => {
       if (err) {
         const e = err as NodeJS.ErrnoException & { code?: unknown; killed?: boolean };
         const last = String(stderr).trim().split('\n').pop();

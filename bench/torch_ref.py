@@ -12,11 +12,18 @@ needs forward-mode rules for the backward of every op, which torch 1.13 lacks
 for some (LayerNorm, cross-entropy); a method that fails is reported with its
 error instead of a time.
 
+OpenMP's wait policy is read from the environment when torch loads:
+bench/torch.ts sets OMP_WAIT_POLICY=passive unless it is set already, because
+spinning threads on a shared, loaded machine made torch 20-50x slower in one
+measurement (a spinning thread waits for a peer the OS has descheduled);
+heterograd's gemm pool blocks too (Atomics.wait). The policy is reported.
+
 Usage: python3 bench/torch_ref.py --threads 2 [--runs 7] [--warmup 3]
 """
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -147,7 +154,6 @@ def bench_model(torch, name, params, loss, runs, warmup):
 
 def loaded_blas():
     """Shared libraries with 'blas' in their path mapped into this process (Linux), resolved through symlinks."""
-    import os
     try:
         with open("/proc/self/maps") as f:
             paths = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
@@ -178,6 +184,7 @@ def main():
         "torch": torch.__version__,
         "python": sys.executable,
         "threads": torch.get_num_threads(),
+        "ompWaitPolicy": os.environ.get("OMP_WAIT_POLICY", ""),
         "blas": {"config": blas_info, "loaded": loaded_blas()},
         "runs": args.runs,
         "warmup": args.warmup,

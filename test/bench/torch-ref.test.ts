@@ -7,7 +7,7 @@ import type { ModelBenchRow } from '../../bench/models.js';
 import { type TorchReference, bestTorchHvp, compareWithTorch, parseTorchReference, runTorchReference } from '../../bench/torch.js';
 
 const sample = (): TorchReference => ({
-  torch: '1.13.0', python: '/usr/bin/python3', threads: 2, runs: 3, warmup: 3,
+  torch: '1.13.0', python: '/usr/bin/python3', threads: 2, ompWaitPolicy: 'passive', runs: 3, warmup: 3,
   blas: { config: 'BLAS_INFO=generic', loaded: ['/usr/lib/libopenblasp-r0.3.21.so'] },
   models: [
     { model: 'mlp', params: 269322, forwardMs: 0.4, gradMs: 1, hvp: { doubleBackward: { ms: 2.5 }, forwardOverReverse: { error: 'NotImplementedError: nll_loss_backward' } } },
@@ -40,12 +40,14 @@ describe('runTorchReference', () => {
     expect(out).toEqual({ ok: false, reason: `torch is not importable by ${python}: No module named 'torch'` });
   });
 
-  it('hands the script the thread and run counts, and parses its JSON', async () => {
-    const python = await fakePython(`echo "$@" > "$0.args"; echo 'a warning on stdout'; echo '${JSON.stringify(sample())}'`);
+  it('hands the script the thread and run counts and a wait policy, and parses its JSON', async () => {
+    const python = await fakePython(`echo "$@ $OMP_WAIT_POLICY" > "$0.args"; echo 'a warning on stdout'; echo '${JSON.stringify(sample())}'`);
     const out = await runTorchReference({ python, threads: 5, runs: 9 });
     if (!out.ok) throw new Error(out.reason);
     expect(out.ref).toEqual(sample());
-    expect(await readFile(`${python}.args`, 'utf8')).toMatch(/bench\/torch_ref\.py --threads 5 --runs 9\n$/);
+    expect(await readFile(`${python}.args`, 'utf8')).toMatch(/bench\/torch_ref\.py --threads 5 --runs 9 (\S+)\n$/);
+    // OpenMP waits passively unless the caller chose a policy.
+    expect((await readFile(`${python}.args`, 'utf8')).trim().split(' ').pop()).toBe(process.env.OMP_WAIT_POLICY || 'passive');
   });
 
   it('turns malformed output into a not-available reason naming the problem', async () => {

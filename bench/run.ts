@@ -1,11 +1,13 @@
 /**
- * `npm run bench [-- --json FILE] [--webgpu] [--write-readme] [--quick]`
+ * `npm run bench [-- --json FILE] [--webgpu] [--torch] [--write-readme] [--quick]`
  *
  * CPU matmul GFLOP/s; the Wasm SIMD gemm against the JS gemm and
  * @tensorflow/tfjs-backend-wasm, interleaved in this run; forward, gradient and HVP time of the reference MLP and
  * Transformer with the ratios HVP/gradient and gradient/forward; the same
  * matmul and MLP gradient in @tensorflow/tfjs-backend-cpu in the same run;
- * blockwise HVPs in one sweep against one HVP per block; and with --webgpu
+ * blockwise HVPs in one sweep against one HVP per block; with --torch the
+ * same two models' gradient and HVP in PyTorch (bench/torch_ref.py, in a child
+ * Python) and the ratios heterograd/PyTorch; and with --webgpu
  * the WGSL kernel table (run in its own process, as Dawn requires).
  * Medians of ≥ 5 runs; ratios are taken within this run.
  */
@@ -16,20 +18,23 @@ import { promisify } from 'node:util';
 import { Command } from 'commander';
 import * as hg from '../src/index.js';
 import { createCpuBackend, shutdownGemmPool } from '../src/kernels/cpu/index.js';
+import { poolThreads } from '../src/kernels/cpu/gemm-pool.js';
 import { markdownTable } from '../src/report/markdown.js';
 import { benchBlocks } from './blocks.js';
 import { benchGemm } from './gemm.js';
 import { benchWasmGemm, wasmGemmTable } from './gemm-wasm.js';
 import { benchModels } from './models.js';
 import { benchTfjs } from './tfjs.js';
+import { torchSection } from './torch-section.js';
 
 const opts = new Command()
   .option('--json <file>', 'also write the results as JSON')
   .option('--webgpu', 'also run the WebGPU kernel bench (needs an adapter; SwiftShader is slow)', false)
+  .option('--torch', 'also time the reference models in PyTorch (python: $HETEROGRAD_PYTHON or /usr/bin/python3)', false)
   .option('--write-readme', 'regenerate the measured tables in README.md', false)
   .option('--quick', 'fewer runs (for a smoke test)', false)
   .parse(process.argv)
-  .opts<{ json?: string; webgpu: boolean; writeReadme: boolean; quick: boolean }>();
+  .opts<{ json?: string; webgpu: boolean; torch: boolean; writeReadme: boolean; quick: boolean }>();
 
 const runs = opts.quick ? 3 : 7;
 hg.setBackend(createCpuBackend());
@@ -52,6 +57,10 @@ md.push('Forward, gradient and Hessian-vector product (CPU backend, float32):', 
   markdownTable(['model', 'params', 'forward ms', 'gradient ms', 'HVP ms', 'HVP / gradient', 'gradient / forward'],
     modelRows.map((r) => [r.model, r.params.toLocaleString('en-US'), r.forwardMs.toFixed(1), r.gradMs.toFixed(1),
       r.hvpMs.toFixed(1), r.hvpOverGrad.toFixed(2), r.gradOverForward.toFixed(2)])), '');
+
+// Right after heterograd's models, so both sides see the same machine load; the pool's idle workers block, not spin.
+const torch = opts.torch ? await torchSection(modelRows, poolThreads(), runs) : null;
+if (torch) md.push(...torch.md);
 
 const tf = await benchTfjs(runs);
 const maxThreads = Math.max(...gemmRows.map((r) => r.threads));
@@ -84,8 +93,10 @@ shutdownGemmPool();
 
 const text = md.join('\n');
 console.log(text);
+// Not in `text`, so a README regenerated on a machine without torch does not carry the line.
+if (torch?.skipped) console.log(torch.skipped);
 if (opts.json) {
-  await writeFile(opts.json, JSON.stringify({ device, date: new Date().toISOString(), gemm: gemmRows, wasmGemm, models: modelRows, tfjs: tf, blocks, webgpu }, null, 2));
+  await writeFile(opts.json, JSON.stringify({ device, date: new Date().toISOString(), gemm: gemmRows, wasmGemm, models: modelRows, tfjs: tf, blocks, torch: torch?.json ?? null, webgpu }, null, 2));
   console.log(`wrote ${opts.json}`);
 }
 if (opts.writeReadme) {

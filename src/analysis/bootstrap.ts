@@ -150,19 +150,46 @@ export interface SpearmanInterval extends Interval {
 }
 
 /**
- * Spearman's rank correlation of the points with a percentile bootstrap interval over
- * points (resampled with replacement). A resample whose x or y is constant has no rank
- * correlation; it is redrawn and counted. Needs ≥ 3 points not all tied.
+ * A point of a rank correlation; with `perSeed`, its coordinates are the means of
+ * paired per-seed values (x[i] and y[i] measured on seed i).
  */
-export function bootstrapSpearman(points: readonly { x: number; y: number }[], opts: BootstrapOptions = {}): SpearmanInterval {
+export interface CorrelationPoint { x: number; y: number; perSeed?: { x: readonly number[]; y: readonly number[] } }
+
+/**
+ * Spearman's rank correlation of the points with a percentile bootstrap interval.
+ * Each replicate resamples the points with replacement; points that carry per-seed
+ * values also resample their seeds (pairs kept together) and use the means, so the
+ * interval includes each point's own seed-to-seed scatter, not only the spread of
+ * the points. A resample whose x or y is constant has no rank correlation; it is
+ * redrawn and counted. Needs ≥ 3 points not all tied.
+ */
+export function bootstrapSpearman(points: readonly CorrelationPoint[], opts: BootstrapOptions = {}): SpearmanInterval {
   const { B, seed, level } = settings(opts, 'bootstrapSpearman');
   if (points.length < 3) throw new Error(`bootstrapSpearman: needs at least 3 points, got ${points.length}`);
+  for (const p of points) {
+    if (p.perSeed && (p.perSeed.x.length !== p.perSeed.y.length || p.perSeed.x.length === 0)) {
+      throw new Error(`bootstrapSpearman: a point's per-seed x and y must pair up (got ${p.perSeed.x.length} and ${p.perSeed.y.length} values)`);
+    }
+  }
+  const twoLevel = points.some((p) => p.perSeed && p.perSeed.x.length > 1);
   const rho = spearman(points.map((p) => p.x), points.map((p) => p.y));
   const rng = makeRng(seed);
+  /** A point as one replicate sees it: its seeds resampled when it has several. */
+  const redraw = (p: CorrelationPoint): { x: number; y: number } => {
+    if (!p.perSeed || p.perSeed.x.length < 2) return p;
+    const k = p.perSeed.x.length;
+    let x = 0, y = 0;
+    for (let i = 0; i < k; i++) {
+      const j = rng.int(k);
+      x += p.perSeed.x[j];
+      y += p.perSeed.y[j];
+    }
+    return { x: x / k, y: y / k };
+  };
   const reps: number[] = [];
   let redrawn = 0;
   while (reps.length < B) {
-    const s = points.map(() => points[rng.int(points.length)]);
+    const s = points.map(() => redraw(points[rng.int(points.length)]));
     const xs = s.map((p) => p.x);
     const ys = s.map((p) => p.y);
     if (xs.every((x) => x === xs[0]) || ys.every((y) => y === ys[0])) {
@@ -171,5 +198,6 @@ export function bootstrapSpearman(points: readonly { x: number; y: number }[], o
     }
     reps.push(spearman(xs, ys));
   }
-  return { ...percentileInterval(rho, reps, level, 'percentile bootstrap over points'), n: points.length, B, seed, redrawn };
+  const method = twoLevel ? 'percentile bootstrap over points, then over seeds within each point' : 'percentile bootstrap over points';
+  return { ...percentileInterval(rho, reps, level, method), n: points.length, B, seed, redrawn };
 }

@@ -101,14 +101,18 @@ export function summaryRows(results: ModelResult[]): SummaryRow[] {
 
 /**
  * Does the SGD–Adam gap grow with JS⁰? Spearman's ρ over the neural rows (one point
- * per model and r, seeds averaged) with a percentile bootstrap interval over points
- * (B = 2000); null with fewer than 4 points. The data support "the gap grows with
+ * per model and r, seeds averaged) with a percentile bootstrap interval over points,
+ * and over each point's seeds where it has several (B = 2000); null with fewer than 4 points. The data support "the gap grows with
  * JS⁰" only when the whole interval lies above 0.
  */
 export function gapCorrelation(rows: SummaryRow[]): (SpearmanInterval & { models: string[] }) | null {
   const pts = rows.filter((r) => r.gapKind === 'loss' && r.js0 && r.gap);
   if (pts.length < 4) return null;
-  const rho = bootstrapSpearman(pts.map((r) => ({ x: r.js0!.mean, y: r.gap!.mean })), { B: 2000, seed: 0 });
+  // Seeds pair up when both values were measured on the same seeds (a JS⁰ of one seed has its probe interval instead).
+  const rho = bootstrapSpearman(pts.map((r) => ({
+    x: r.js0!.mean, y: r.gap!.mean,
+    ...(r.js0!.perSeed.length === r.gap!.perSeed.length && r.js0!.perSeed.length > 1 ? { perSeed: { x: r.js0!.perSeed, y: r.gap!.perSeed } } : {}),
+  })), { B: 2000, seed: 0 });
   return { ...rho, models: pts.map((r) => r.model) };
 }
 

@@ -4,7 +4,7 @@
  * probe-bootstrap interval, under the headline convention (log-abs, floor 3e-2).
  *
  * What it shows: at the defaults (m = 32, 3 probes) and at m = 64 the interval holds the exact
- * value. These blocks are indefinite (about half their eigenvalues negative), so 0 lies inside
+ * value. Seven of the eight blocks are indefinite (about half their eigenvalues negative), so 0 lies inside
  * the spectrum, where a 32-node Gauss rule's nodes are a few percent of the block's top apart;
  * under the former floor 1e-8 SLQ's JS⁰ sat 0.09 above the exact value, outside its interval
  * (the contrast row). Over probe seeds 0–4 the defaults' interval covers 4 of 5 times

@@ -72,10 +72,10 @@ describe('axis conventions', () => {
 
   it('is plain data: a JSON round trip scores the same; names are stable', () => {
     const c: AxisConvention = JSON.parse(JSON.stringify(convention('log-abs', { sigma2: 0.04 })));
-    expect(c).toEqual({ kind: 'log-abs', signs: 'abs', floor: 1e-8, sigma2: 0.04 });
+    expect(c).toEqual({ kind: 'log-abs', signs: 'abs', floor: 3e-2, sigma2: 0.04 });
     expect(scoreUnder(c, blocksOf([1, 2, 3])).js0).toBe(scoreUnder(convention('log-abs', { sigma2: 0.04 }), blocksOf([1, 2, 3])).js0);
     expect(defaultConventions().map(conventionName)).toEqual([
-      'raw-relative σ=0.01·span', 'raw-absolute σ²=0.00001', 'lambda-max σ²=0.0001', 'kth-largest k=10 σ²=0.0001', 'log-abs floor=1e-8 σ²=0.25 dec²',
+      'raw-relative σ=0.01·span', 'raw-absolute σ²=0.00001', 'lambda-max σ²=0.0001', 'kth-largest k=10 σ²=0.0001', 'log-abs floor=0.03 σ²=0.25 dec²',
     ]);
   });
 

@@ -101,7 +101,7 @@ export interface BiasRow {
 
 /**
  * Grid points of the JS densities in these tests. JS no longer depends on the grid once its
- * step is ≤ σ/2; on the log-abs axis (spans of ~15–25 decades with padding, σ = 0.5 decade)
+ * step is ≤ σ/2; on the log-abs axis (spans of at most ~25 decades with padding, σ = 0.5 decade)
  * 500 points give steps ≤ σ/10, where the default 10000 would make the bootstrap 20× slower
  * for nothing (the tests check the exact score against the default grid).
  */

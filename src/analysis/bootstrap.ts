@@ -189,7 +189,10 @@ export function bootstrapSpearman(points: readonly CorrelationPoint[], opts: Boo
   const reps: number[] = [];
   let redrawn = 0;
   while (reps.length < B) {
-    const s = points.map(() => redraw(points[rng.int(points.length)]));
+    // Each point's seeds are redrawn once per replicate, so a point drawn twice is two equal copies
+    // (ties, as in the plain bootstrap) rather than two jittered ones whose order is noise.
+    const drawn = points.map(redraw);
+    const s = points.map(() => drawn[rng.int(points.length)]);
     const xs = s.map((p) => p.x);
     const ys = s.map((p) => p.y);
     if (xs.every((x) => x === xs[0]) || ys.every((y) => y === ys[0])) {

@@ -85,4 +85,26 @@ describe('bootstrap intervals', () => {
     expect(bootstrapSpearman(noisy, { B: 500, seed: 2 })).toEqual(r);
     expect(() => bootstrapSpearman(noisy.slice(0, 2))).toThrow(/at least 3 points/);
   });
+
+  it('Spearman over points with per-seed values: seed scatter widens the interval; tight seeds change nothing', () => {
+    // Eight points on a rising line; each point has 3 seeds.
+    const rng = makeRng(4);
+    const build = (scatter: number) => Array.from({ length: 8 }, (_, i) => {
+      const xs = [0, 1, 2].map(() => i + scatter * rng.normal());
+      const ys = [0, 1, 2].map(() => i + scatter * rng.normal());
+      const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+      return { x: mean(xs), y: mean(ys), perSeed: { x: xs, y: ys } };
+    });
+    const tight = build(1e-6);
+    const plainTight = bootstrapSpearman(tight.map(({ x, y }) => ({ x, y })), { B: 400, seed: 3 });
+    const twoTight = bootstrapSpearman(tight, { B: 400, seed: 3 });
+    expect(twoTight.method).toMatch(/then over seeds within each point/);
+    expect([twoTight.lo, twoTight.hi]).toEqual([plainTight.lo, plainTight.hi]); // ranks never move
+    const loose = build(3);
+    const plainLoose = bootstrapSpearman(loose.map(({ x, y }) => ({ x, y })), { B: 400, seed: 3 });
+    const twoLoose = bootstrapSpearman(loose, { B: 400, seed: 3 });
+    expect(twoLoose.estimate).toBe(plainLoose.estimate);
+    expect(twoLoose.hi - twoLoose.lo).toBeGreaterThan(plainLoose.hi - plainLoose.lo);
+    expect(() => bootstrapSpearman([...tight.slice(0, 3), { x: 1, y: 2, perSeed: { x: [1, 2], y: [1] } }])).toThrow(/must pair up/);
+  });
 });

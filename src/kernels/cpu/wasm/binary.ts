@@ -19,10 +19,14 @@ import { assemble } from './wat.js';
 
 /**
  * Outputs with fewer elements than this run the JS loops: below it the fixed
- * cost of a call (the walk's planning, two copies in, one out, the JS → Wasm
- * call) outweighs the faster arithmetic. Measured crossover: see bench/elementwise.ts.
+ * cost of a call (planning the walk, two copies in, one out, the JS → Wasm
+ * call, ~0.4 µs) outweighs the faster arithmetic. Measured crossover
+ * (`npx tsx bench/elementwise.ts`, CPU time, Node 20 on a loaded 2-vCPU EPYC):
+ * Wasm lost at 64 elements (5.6 JS against 7.3 Wasm ns/element, same shapes)
+ * and won at 128 (5.1 against 3.8; rows of 16 against a scalar per row 10.3
+ * against 7.7); from ~4096 on it runs 5–11× the JS loops' speed.
  */
-export const WASM_BINARY_MIN = 4096;
+export const WASM_BINARY_MIN = 128;
 
 /** (a, aRow, b, bRow, out, rows, n): addresses and row strides in bytes. */
 type RowKernel = (a: number, aRow: number, b: number, bRow: number, out: number, rows: number, n: number) => void;

@@ -33,6 +33,7 @@ type RowKernel = (a: number, aRow: number, b: number, bRow: number, out: number,
 interface Kernel { memory: WebAssembly.Memory; f32: Float32Array; fns: Map<string, RowKernel> }
 
 let kernel: Kernel | null | undefined; // undefined: not loaded yet; null: unavailable
+let calls = 0;
 
 /** Compiles the module on first use; null (after one line on stderr) where Wasm SIMD is missing. */
 function load(): Kernel | null {
@@ -51,6 +52,11 @@ function load(): Kernel | null {
 /** True when float32 add/sub/mul/div of the fast backend run on Wasm SIMD; false when they fall back to JS. */
 export function wasmBinaryAvailable(): boolean {
   return load() !== null;
+}
+
+/** Kernel calls made so far (tests check which backend runs the Wasm path). */
+export function wasmBinaryCalls(): number {
+  return calls;
 }
 
 /** Test hook: forget the loaded module so the next call probes the runtime again. */
@@ -124,6 +130,7 @@ export function tryWasmBinary(
   w.f32.set(a, 0);
   w.f32.set(b, bOff / 4);
   w.fns.get(`${name}_${p.form}`)!(0, 4 * p.aRow, bOff, 4 * p.bRow, outOff, p.rows, p.n);
+  calls++;
   out.set(w.f32.subarray(outOff / 4, outOff / 4 + len));
   return true;
 }

@@ -7,8 +7,10 @@
 // Operands are JS Float32Arrays, so each call copies a and b into the module's
 // linear memory (TypedArray.set, a memcpy), runs one kernel call over all rows,
 // and copies the output back. One module instance lives on the calling thread;
-// its memory grows to the largest call seen. Layout of one call (bytes, each
-// region 16-byte aligned): [0, bOff) a, [bOff, outOff) b, [outOff, end) out.
+// its memory grows to the largest call seen (a + b + out; Wasm memory never
+// shrinks, so it stays that size) up to 1 GiB, past which JS runs. Layout of
+// one call (bytes, each region 16-byte aligned): [0, bOff) a, [bOff, outOff) b,
+// [outOff, end) out.
 import { type Shape, broadcastStrides } from '../../../tensor/shapes.js';
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import type { BinaryName } from '../../../tensor/primitives.js';
@@ -20,7 +22,7 @@ import { assemble } from './wat.js';
 /**
  * Outputs with fewer elements than this run the JS loops: below it the fixed
  * cost of a call (planning the walk, two copies in, one out, the JS → Wasm
- * call, ~0.4 µs) outweighs the faster arithmetic. Measured crossover
+ * call, ~0.3 µs: 16 elements cost 16–23 ns each) outweighs the faster arithmetic. Measured crossover
  * (`npx tsx bench/elementwise.ts`, CPU time, Node 20 on a loaded 2-vCPU EPYC):
  * Wasm lost at 64 elements (5.6 JS against 7.3 Wasm ns/element, same shapes)
  * and won at 128 (5.1 against 3.8; rows of 16 against a scalar per row 10.3

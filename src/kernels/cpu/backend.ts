@@ -56,6 +56,8 @@ export interface CpuBackendOptions {
   gemm?: Gemm;
   /** How the device line names the gemm (default 'tiled gemm' with a supplied one). */
   gemmName?: string;
+  /** The add/sub/mul/div/greater/equal kernel (contract of `binary` in elementwise.ts); the plain loops unless a faster one is supplied. */
+  binary?: typeof binary;
   /** Allocator for float storage (for example SharedArrayBuffer-backed arrays the gemm workers can read). */
   alloc?: (dtype: DType, n: number) => AnyTypedArray;
 }
@@ -66,11 +68,13 @@ export class CpuBackend implements Backend {
   private live = 0;
   private bytes = 0;
   private readonly gemm: Gemm;
+  private readonly binary: typeof binary;
   private readonly alloc: (dtype: DType, n: number) => AnyTypedArray;
   private readonly pool = new ArrayPool(256 * 2 ** 20, 1024);
 
   constructor(opts: CpuBackendOptions = {}) {
     this.gemm = opts.gemm ?? matmulReference;
+    this.binary = opts.binary ?? binary;
     this.alloc = opts.alloc ?? arrayFor;
     this.device = `CPU (${os.cpus().length} cores, ${opts.gemm ? opts.gemmName ?? 'tiled gemm' : 'reference gemm'})`;
   }
@@ -135,7 +139,7 @@ export class CpuBackend implements Backend {
       case 'neg': case 'exp': case 'log': case 'sqrt': case 'tanh': case 'erf':
         unary(op.op, x[0], out); break;
       case 'add': case 'sub': case 'mul': case 'div': case 'greater': case 'equal':
-        binary(op.op, x[0], sh[0], x[1], sh[1], out, outShape); break;
+        this.binary(op.op, x[0], sh[0], x[1], sh[1], out, outShape); break;
       case 'where': where(x[0], sh[0], x[1], sh[1], x[2], sh[2], out, outShape); break;
       case 'sum': case 'max': reduce(op.op, x[0], sh[0], out, outShape); break;
       case 'reshape': throw new Error('internal: reshape shares its input (see run)');

@@ -1,6 +1,6 @@
 // A tiny assembler from a subset of WebAssembly text (WAT) to a binary module,
 // so the Wasm gemm ships as readable source rather than an opaque blob and
-// needs no toolchain. It knows exactly what kernel.ts uses:
+// needs no toolchain. It knows exactly what kernel.ts and binary-kernel.ts use:
 //
 //   (module
 //     (import "env" "memory" (memory MIN MAX shared))
@@ -27,11 +27,13 @@ const OPS: Record<string, [number[], Imm, number?]> = {
   'i32.lt_s': [[0x48], 'none'], 'i32.lt_u': [[0x49], 'none'], 'i32.gt_s': [[0x4a], 'none'], 'i32.gt_u': [[0x4b], 'none'],
   'i32.le_s': [[0x4c], 'none'], 'i32.le_u': [[0x4d], 'none'], 'i32.ge_s': [[0x4e], 'none'], 'i32.ge_u': [[0x4f], 'none'],
   'i32.add': [[0x6a], 'none'], 'i32.sub': [[0x6b], 'none'], 'i32.mul': [[0x6c], 'none'],
+  'f32.add': [[0x92], 'none'], 'f32.sub': [[0x93], 'none'], 'f32.mul': [[0x94], 'none'], 'f32.div': [[0x95], 'none'],
   'i32.and': [[0x71], 'none'], 'i32.or': [[0x72], 'none'], 'i32.shl': [[0x74], 'none'], 'i32.shr_u': [[0x76], 'none'],
   'v128.load': [[0xfd, 0x00], 'mem', 4], 'v128.load32_splat': [[0xfd, 0x09], 'mem', 2],
   'v128.store': [[0xfd, 0x0b], 'mem', 4],
   'f32x4.splat': [[0xfd, 0x13], 'none'], 'f32x4.extract_lane': [[0xfd, 0x1f], 'lane'],
-  'f32x4.add': [[0xfd, 0xe4, 0x01], 'none'], 'f32x4.mul': [[0xfd, 0xe6, 0x01], 'none'],
+  'f32x4.add': [[0xfd, 0xe4, 0x01], 'none'], 'f32x4.sub': [[0xfd, 0xe5, 0x01], 'none'],
+  'f32x4.mul': [[0xfd, 0xe6, 0x01], 'none'], 'f32x4.div': [[0xfd, 0xe7, 0x01], 'none'],
   // Relaxed SIMD: a·b + c, fused or not as the hardware prefers (one rounding with FMA).
   'f32x4.relaxed_madd': [[0xfd, 0x85, 0x02], 'none'],
 };

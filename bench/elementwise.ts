@@ -1,0 +1,97 @@
+// Float32 elementwise binary ops: the JS loops of src/kernels/cpu/elementwise.ts
+// against the Wasm SIMD path of src/kernels/cpu/wasm/binary.ts (copies in and
+// out included), in CPU nanoseconds per output element. The shapes are the
+// ViT-small block-HVP sweep's most frequent binary ops (bench/blocks.ts), then
+// a ladder of sizes for the crossover that sets WASM_BINARY_MIN.
+// `npx tsx bench/elementwise.ts` prints both tables.
+//
+// CPU time (process.cpuUsage, user + system) rather than wall time, so other
+// jobs on the machine stretch neither side; JS and Wasm alternate round by
+// round and the median round is reported.
+import { pathToFileURL } from 'node:url';
+import type { BinaryName } from '../src/tensor/primitives.js';
+import { binary as jsBinary } from '../src/kernels/cpu/elementwise.js';
+import { WASM_BINARY_MIN, tryWasmBinary, wasmBinaryAvailable } from '../src/kernels/cpu/wasm/binary.js';
+import { markdownTable } from '../src/report/markdown.js';
+import { median } from './timing.js';
+
+export interface ElementwiseRow {
+  op: string; a: number[]; b: number[];
+  /** CPU ns per output element, median over rounds. */
+  jsNs: number; wasmNs: number;
+}
+export interface ElementwiseBench { wasm: boolean; threshold: number; shapes: ElementwiseRow[]; ladder: ElementwiseRow[] }
+
+interface Case { op: BinaryName; a: number[]; b: number[] }
+
+/** The sweep's hot binary ops: same shapes, a scalar per row, a bias row, a scalar. */
+const SHAPES: Case[] = [
+  { op: 'mul', a: [64, 17, 96], b: [64, 17, 96] },
+  { op: 'add', a: [64, 17, 96], b: [64, 17, 96] },
+  { op: 'mul', a: [64, 17, 48], b: [64, 17, 48] },
+  { op: 'add', a: [64, 17, 48], b: [64, 17, 48] },
+  { op: 'mul', a: [64, 4, 17, 17], b: [64, 4, 17, 17] },
+  { op: 'mul', a: [64, 17, 48], b: [64, 17, 1] },
+  { op: 'sub', a: [64, 17, 48], b: [64, 17, 1] },
+  { op: 'div', a: [64, 17, 48], b: [64, 17, 1] },
+  { op: 'mul', a: [64, 17, 48], b: [48] },
+  { op: 'add', a: [64, 17, 48], b: [48] },
+  { op: 'mul', a: [64, 17, 48], b: [] },
+];
+
+/** Sizes around the crossover: same shapes, and rows of 16 (shorter than the sweep's 48: the harder case) against one scalar per row. */
+const LADDER: Case[] = [16, 32, 64, 128, 256, 1024, 4096, 32768].flatMap((n): Case[] => [
+  { op: 'mul', a: [n], b: [n] },
+  { op: 'mul', a: [n / 16, 16], b: [n / 16, 1] },
+]);
+
+const sizeOf = (s: number[]) => s.reduce((x, y) => x * y, 1);
+const randomArray = (n: number) => Float32Array.from({ length: n }, () => Math.random() + 0.5);
+
+/** CPU ms of `reps` calls of f. */
+function cpuMs(f: () => void, reps: number): number {
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < reps; i++) f();
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1000;
+}
+
+function race(c: Case, rounds: number): ElementwiseRow {
+  const out = c.a.length >= c.b.length ? c.a : c.b, len = sizeOf(out);
+  const a = randomArray(sizeOf(c.a)), b = randomArray(sizeOf(c.b)), o = new Float32Array(len);
+  const js = () => jsBinary(c.op, a, c.a, b, c.b, o, out);
+  const wasm = () => { if (!tryWasmBinary(c.op, a, c.a, b, c.b, o, out)) throw new Error(`bench: Wasm declined ${c.op} ${c.a} ∘ ${c.b}`); };
+  const reps = Math.max(1, Math.ceil(4e6 / len)); // ~4M elements a sample: ≥ ~2 ms at Wasm speed, above cpuUsage's resolution
+  for (const f of [js, wasm]) cpuMs(f, reps); // warm-up: JIT tier-up, memory growth
+  const ns: Record<'js' | 'wasm', number[]> = { js: [], wasm: [] };
+  for (let r = 0; r < rounds; r++) {
+    ns.js.push(cpuMs(js, reps) * 1e6 / (reps * len));
+    ns.wasm.push(cpuMs(wasm, reps) * 1e6 / (reps * len));
+  }
+  return { op: c.op, a: c.a, b: c.b, jsNs: median(ns.js), wasmNs: median(ns.wasm) };
+}
+
+/** Both tables; every row throws if the Wasm path is missing or declines a case. */
+export function benchElementwise(rounds = 7): ElementwiseBench {
+  const wasm = wasmBinaryAvailable();
+  if (!wasm) return { wasm, threshold: WASM_BINARY_MIN, shapes: [], ladder: [] };
+  return { wasm, threshold: WASM_BINARY_MIN, shapes: SHAPES.map((c) => race(c, rounds)), ladder: LADDER.map((c) => race(c, rounds)) };
+}
+
+/** Markdown rows: ns per element each way and the speed-up. */
+export function elementwiseTable(rows: ElementwiseRow[]): { header: string[]; rows: (string | number)[][] } {
+  return {
+    header: ['op (float32)', 'elements', 'JS ns/elem', 'Wasm ns/elem', 'JS / Wasm'],
+    rows: rows.map((r) => [`${r.op} [${r.a}] ∘ [${r.b}]`, sizeOf(r.a.length >= r.b.length ? r.a : r.b),
+      r.jsNs.toFixed(3), r.wasmNs.toFixed(3), `${(r.jsNs / r.wasmNs).toFixed(2)}×`]),
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const b = benchElementwise();
+  if (!b.wasm) console.log('no WebAssembly SIMD in this runtime: nothing to compare');
+  for (const [title, rows] of [['ViT-small sweep shapes', b.shapes], [`crossover (WASM_BINARY_MIN = ${b.threshold})`, b.ladder]] as const) {
+    const t = elementwiseTable(rows);
+    console.log(`${title}, CPU time:\n\n${markdownTable(t.header, t.rows)}\n`);
+  }
+}

@@ -1,0 +1,89 @@
+// The Wasm SIMD kernels for float32 add, sub, mul and div, emitted as WAT text
+// (assembled by wat.ts). They are the row loops of ../elementwise.ts with four
+// lanes per instruction.
+//
+// Why the results are bit-identical to the JS loops: JS reads two float32s as
+// float64, applies the operation and rounds the result to float32 on the store.
+// For + − × ÷ the float64 result rounded to float32 equals the correctly rounded
+// float32 result (float64 has more than 2·24 + 2 significand bits, so the
+// double rounding cannot land on a different float32), and f32x4.add/sub/mul/div
+// are correctly rounded IEEE operations too. V8 runs Wasm with denormals kept
+// (no flush to zero), as JS does. NaN payloads may differ; NaN stays NaN.
+//
+// One exported function per operation and operand form, so each loop body is a
+// single instruction sequence with no branch on the operation inside it:
+//   <op>_vv  out[r, i] = a[r, i] ∘ b[r, i]   both operands step along the row
+//   <op>_vs  out[r, i] = a[r, i] ∘ b[r]      b is one scalar per row (or one in all)
+//   <op>_sv  out[r, i] = a[r] ∘ b[r, i]
+// over `rows` rows of n floats. Row r of a starts at a + r·aRow (bytes), of b at
+// b + r·bRow; a row stride of 0 reuses the same row, which is how [k·N, d] ∘ [d]
+// (a bias) and [k·N, d] ∘ [k·N, 1] (one scalar per row) reach one call after
+// the broadcast walk has merged axes. out is dense: rows × n.
+//
+// The row is whole vectors first, then up to three floats one at a time (the
+// tail), so no lane reads or writes past the row. Vector loads need no
+// alignment in Wasm; rows of odd length start unaligned and that costs little
+// next to the copies in and out of linear memory (see binary.ts).
+
+/** The operations this kernel runs; greater, equal and every int32 op stay in JS. */
+export const WASM_BINARY_OPS = ['add', 'sub', 'mul', 'div'] as const;
+export type WasmBinaryOp = (typeof WASM_BINARY_OPS)[number];
+/** vv: both operands step along the row; vs: b is one scalar per row; sv: a is. */
+export type RowForm = 'vv' | 'vs' | 'sv';
+export const ROW_FORMS: readonly RowForm[] = ['vv', 'vs', 'sv'];
+/** Pages of 64 KiB the memory may grow to (1 GiB keeps every byte address a positive i32). */
+export const BINARY_MAX_PAGES = 16384;
+
+/** WAT for the module: `<op>_<form>` for every op and form; it imports a (not shared) memory. */
+export function binaryWat(): string {
+  const funcs = WASM_BINARY_OPS.flatMap((op) => ROW_FORMS.map((form) => rowFunc(op, form)));
+  return `(module
+  (import "env" "memory" (memory 1 ${BINARY_MAX_PAGES}))
+  ${funcs.join('\n  ')})`;
+}
+
+function rowFunc(op: WasmBinaryOp, form: RowForm): string {
+  // How one operand is read, as a vector of 4 lanes and as one float: stepping
+  // operands load at row + i; a scalar operand was splat once per row into $x/$y.
+  const vecA = form === 'sv' ? 'local.get $x' : 'local.get $a local.get $i i32.add v128.load';
+  const vecB = form === 'vs' ? 'local.get $y' : 'local.get $b local.get $i i32.add v128.load';
+  const oneA = form === 'sv' ? 'local.get $a f32.load' : 'local.get $a local.get $i i32.add f32.load';
+  const oneB = form === 'vs' ? 'local.get $b f32.load' : 'local.get $b local.get $i i32.add f32.load';
+  const splat = form === 'vs' ? 'local.get $b v128.load32_splat local.set $y'
+    : form === 'sv' ? 'local.get $a v128.load32_splat local.set $x' : '';
+  return `(func $${op}_${form} (export "${op}_${form}")
+    (param $a i32) (param $aRow i32) (param $b i32) (param $bRow i32) (param $out i32) (param $rows i32) (param $n i32)
+    (local $i i32) (local $end i32) (local $vecEnd i32) (local $x v128) (local $y v128)
+    ;; byte offsets within a row: $end after the last float, $vecEnd after the last whole vector
+    local.get $n i32.const 2 i32.shl local.set $end
+    local.get $n i32.const -4 i32.and i32.const 2 i32.shl local.set $vecEnd
+    block $done
+      local.get $rows i32.eqz br_if $done
+      loop $row
+        ${splat}
+        i32.const 0 local.set $i
+        block $vectors
+          local.get $vecEnd i32.eqz br_if $vectors  ;; a loop body runs once before its test
+          loop $vector
+            local.get $out local.get $i i32.add
+            ${vecA} ${vecB} f32x4.${op}
+            v128.store
+            local.get $i i32.const 16 i32.add local.tee $i local.get $vecEnd i32.lt_u br_if $vector
+          end
+        end
+        block $tail
+          local.get $i local.get $end i32.ge_u br_if $tail
+          loop $float
+            local.get $out local.get $i i32.add
+            ${oneA} ${oneB} f32.${op}
+            f32.store
+            local.get $i i32.const 4 i32.add local.tee $i local.get $end i32.lt_u br_if $float
+          end
+        end
+        local.get $a local.get $aRow i32.add local.set $a
+        local.get $b local.get $bRow i32.add local.set $b
+        local.get $out local.get $end i32.add local.set $out
+        local.get $rows i32.const 1 i32.sub local.tee $rows br_if $row
+      end
+    end)`;
+}

@@ -1,0 +1,138 @@
+// Float32 add, sub, mul and div on the Wasm SIMD kernels of binary-kernel.ts,
+// for the fast CPU backend. The JS loops of ../elementwise.ts stay the readable
+// specification, and run everything this path does not take: float64 and
+// int32, greater and equal, small outputs, walks that do not reduce to one
+// block of rows (see plan), and runtimes without Wasm SIMD.
+//
+// Operands are JS Float32Arrays, so each call copies a and b into the module's
+// linear memory (TypedArray.set, a memcpy), runs one kernel call over all rows,
+// and copies the output back. One module instance lives on the calling thread;
+// its memory grows to the largest call seen (a + b + out; Wasm memory never
+// shrinks, so it stays that size) up to 1 GiB, past which JS runs. Layout of
+// one call (bytes, each region 16-byte aligned): [0, bOff) a, [bOff, outOff) b,
+// [outOff, end) out.
+import { type Shape, broadcastStrides } from '../../../tensor/shapes.js';
+import type { AnyTypedArray } from '../../../tensor/dtype.js';
+import type { BinaryName } from '../../../tensor/primitives.js';
+import { binary as jsBinary, collapseAxes } from '../elementwise.js';
+import { BINARY_MAX_PAGES, ROW_FORMS, WASM_BINARY_OPS, type RowForm, type WasmBinaryOp, binaryWat } from './binary-kernel.js';
+import { detectWasmSimd } from './gemm.js';
+import { assemble } from './wat.js';
+
+/**
+ * Outputs with fewer elements than this run the JS loops: below it the fixed
+ * cost of a call (planning the walk, two copies in, one out, the JS → Wasm
+ * call, ~0.3 µs: 16 elements cost 16–23 ns each) outweighs the faster arithmetic. Measured crossover
+ * (`npx tsx bench/elementwise.ts`, CPU time, Node 20 on a loaded 2-vCPU EPYC):
+ * Wasm lost at 64 elements (5.6 JS against 7.3 Wasm ns/element, same shapes)
+ * and won at 128 (5.1 against 3.8; rows of 16 against a scalar per row 10.3
+ * against 7.7); from ~4096 on it runs 5–11× the JS loops' speed.
+ */
+export const WASM_BINARY_MIN = 128;
+
+/** (a, aRow, b, bRow, out, rows, n): addresses and row strides in bytes. */
+type RowKernel = (a: number, aRow: number, b: number, bRow: number, out: number, rows: number, n: number) => void;
+interface Kernel { memory: WebAssembly.Memory; f32: Float32Array; fns: Map<string, RowKernel> }
+
+let kernel: Kernel | null | undefined; // undefined: not loaded yet; null: unavailable
+let calls = 0;
+
+/** Compiles the module on first use; null (after one line on stderr) where Wasm SIMD is missing. */
+function load(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  if (detectWasmSimd() === 'none') {
+    process.stderr.write('heterograd: this runtime has no WebAssembly SIMD; float32 add/sub/mul/div use the JavaScript loops\n');
+    return (kernel = null);
+  }
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: BINARY_MAX_PAGES });
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(assemble(binaryWat())), { env: { memory } }).exports;
+  const fns = new Map<string, RowKernel>();
+  for (const op of WASM_BINARY_OPS) for (const form of ROW_FORMS) fns.set(`${op}_${form}`, exports[`${op}_${form}`] as RowKernel);
+  return (kernel = { memory, f32: new Float32Array(memory.buffer), fns });
+}
+
+/** True when float32 add/sub/mul/div of the fast backend run on Wasm SIMD; false when they fall back to JS. */
+export function wasmBinaryAvailable(): boolean {
+  return load() !== null;
+}
+
+/** Kernel calls made so far (tests check which backend runs the Wasm path). */
+export function wasmBinaryCalls(): number {
+  return calls;
+}
+
+/** Test hook: forget the loaded module so the next call probes the runtime again. */
+export function resetWasmBinary(): void {
+  kernel = undefined;
+}
+
+/** Grows the memory to hold `bytes`; false past BINARY_MAX_PAGES (the caller then runs JS). */
+function reserve(w: Kernel, bytes: number): boolean {
+  const pages = Math.ceil(bytes / 65536), have = w.memory.buffer.byteLength / 65536;
+  if (pages > BINARY_MAX_PAGES) return false;
+  // Grow by half again at least, so a run of slowly larger calls grows rarely; growing detaches the old view.
+  if (pages > have) w.memory.grow(Math.min(BINARY_MAX_PAGES, Math.max(pages, Math.ceil(have * 1.5))) - have);
+  if (w.f32.buffer !== w.memory.buffer) w.f32 = new Float32Array(w.memory.buffer);
+  return true;
+}
+
+/** One kernel call: `rows` rows of n, row strides in elements (0 repeats a row). */
+interface Plan { form: RowForm; rows: number; n: number; aRow: number; bRow: number }
+
+/**
+ * The output as one block of rows, or null when the broadcast walk needs more
+ * than one outer axis (then JS runs it). Same lengths and a scalar operand are
+ * one row; otherwise the axes are merged as the JS walk merges them
+ * (collapseAxes), and two axes left is one call: [k, N·d] ∘ [N·d] (a row
+ * reused), [k·N, d] ∘ [d] (bias), [k·N, d] ∘ [k·N, 1] (a scalar per row).
+ */
+function plan(a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape, len: number): Plan | null {
+  if (a.length === len && b.length === len) return { form: 'vv', rows: 1, n: len, aRow: 0, bRow: 0 };
+  if (b.length === 1 && a.length === len) return { form: 'vs', rows: 1, n: len, aRow: 0, bRow: 0 };
+  if (a.length === 1 && b.length === len) return { form: 'sv', rows: 1, n: len, aRow: 0, bRow: 0 };
+  const c = collapseAxes(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+  if (c.shape.length !== 2) return null;
+  const [[aRow, da], [bRow, db]] = c.strides; // per operand: [outer stride, step along the row]
+  const form: RowForm | null = da === 1 && db === 1 ? 'vv' : da === 1 && db === 0 ? 'vs' : da === 0 && db === 1 ? 'sv' : null;
+  return form && { form, rows: c.shape[0], n: c.shape[1], aRow, bRow };
+}
+
+const isWasmOp = (name: BinaryName): name is WasmBinaryOp => (WASM_BINARY_OPS as readonly string[]).includes(name);
+const align16 = (bytes: number) => (bytes + 15) & ~15;
+
+/**
+ * out = a ∘ b with the contract (and bit-identical results) of the JS
+ * `binary` of ../elementwise.ts; float32 add/sub/mul/div of at least
+ * WASM_BINARY_MIN outputs run on Wasm SIMD when the runtime has it.
+ */
+export function wasmBinary(
+  name: BinaryName, a: AnyTypedArray, aShape: Shape, b: AnyTypedArray, bShape: Shape,
+  out: AnyTypedArray, outShape: Shape,
+): void {
+  if (out.length >= WASM_BINARY_MIN && tryWasmBinary(name, a, aShape, b, bShape, out, outShape)) return;
+  jsBinary(name, a, aShape, b, bShape, out, outShape);
+}
+
+/**
+ * Runs out = a ∘ b on the Wasm kernel at any size and returns true, or returns
+ * false without touching out when this path does not apply (not float32
+ * add/sub/mul/div, a walk plan() declines, no Wasm SIMD, past the memory limit).
+ * Exported for the tests and the bench, which time it below WASM_BINARY_MIN.
+ */
+export function tryWasmBinary(
+  name: BinaryName, a: AnyTypedArray, aShape: Shape, b: AnyTypedArray, bShape: Shape,
+  out: AnyTypedArray, outShape: Shape,
+): boolean {
+  if (!isWasmOp(name) || !(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) return false;
+  const w = load();
+  const len = out.length;
+  const p = w && plan(a, aShape, b, bShape, outShape, len);
+  const bOff = align16(4 * a.length), outOff = bOff + align16(4 * b.length);
+  if (!w || !p || !reserve(w, outOff + 4 * len)) return false;
+  w.f32.set(a, 0);
+  w.f32.set(b, bOff / 4);
+  w.fns.get(`${name}_${p.form}`)!(0, 4 * p.aRow, bOff, 4 * p.bRow, outOff, p.rows, p.n);
+  calls++;
+  out.set(w.f32.subarray(outOff / 4, outOff / 4 + len));
+  return true;
+}

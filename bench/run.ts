@@ -21,6 +21,7 @@ import { createCpuBackend, shutdownGemmPool } from '../src/kernels/cpu/index.js'
 import { poolThreads } from '../src/kernels/cpu/gemm-pool.js';
 import { markdownTable } from '../src/report/markdown.js';
 import { benchBlocks } from './blocks.js';
+import { benchElementwise, elementwiseTable } from './elementwise.js';
 import { benchGemm } from './gemm.js';
 import { benchWasmGemm, wasmGemmTable } from './gemm-wasm.js';
 import { benchModels } from './models.js';
@@ -51,6 +52,13 @@ const wasmTable = wasmGemmTable(wasmGemm);
 md.push(`Wasm SIMD gemm (kernel: ${wasmGemm.kernel}) against the JS gemm and @tensorflow/tfjs-backend-wasm, interleaved in this run, GFLOP/s:`,
   '', markdownTable(wasmTable.header, wasmTable.rows), '');
 if (wasmGemm.tfjsError) md.push(`tfjs-backend-wasm did not start: ${wasmGemm.tfjsError}`, '');
+
+const elementwise = benchElementwise(runs);
+if (elementwise.wasm) {
+  const t = elementwiseTable(elementwise.shapes);
+  md.push(`Float32 elementwise ops at the ViT-small shapes: the JS loops against the Wasm SIMD path (used from ${elementwise.threshold} output elements), ` +
+    'CPU time per element (process.cpuUsage), interleaved in this run:', '', markdownTable(t.header, t.rows), '');
+} else md.push('No WebAssembly SIMD in this runtime: elementwise ops run the JS loops only.', '');
 
 const modelRows = benchModels(runs);
 md.push('Forward, gradient and Hessian-vector product (CPU backend, float32):', '',
@@ -96,7 +104,7 @@ console.log(text);
 // Not in `text`, so a README regenerated on a machine without torch does not carry the line.
 if (torch?.skipped) console.log(torch.skipped);
 if (opts.json) {
-  await writeFile(opts.json, JSON.stringify({ device, date: new Date().toISOString(), gemm: gemmRows, wasmGemm, models: modelRows, tfjs: tf, blocks, torch: torch?.json ?? null, webgpu }, null, 2));
+  await writeFile(opts.json, JSON.stringify({ device, date: new Date().toISOString(), gemm: gemmRows, wasmGemm, models: modelRows, tfjs: tf, blocks, elementwise, torch: torch?.json ?? null, webgpu }, null, 2));
   console.log(`wrote ${opts.json}`);
 }
 if (opts.writeReadme) {

@@ -1,0 +1,14 @@
+import * as hg from '../src/index.js';
+import { createCpuBackend, shutdownGemmPool } from '../src/kernels/cpu/index.js';
+import { makeTask } from '../src/experiment/task.js';
+import { trainOne } from '../src/experiment/train.js';
+import { settingsFor } from '../src/experiment/settings.js';
+hg.setBackend(createCpuBackend());
+const task = makeTask('vit', 'small', 0);
+const s = { ...settingsFor('vit', 'small').train, steps: 40, heldOut: 64 };
+await trainOne(task, { ...s, steps: 5 }, 'adam', 1e-3, () => {});
+const c0 = process.cpuUsage(); const t0 = performance.now();
+await trainOne(task, s, 'adam', 1e-3, () => {});
+const c = process.cpuUsage(c0);
+console.log('per step: wall ms', ((performance.now() - t0) / 40).toFixed(1), 'cpu ms', ((c.user + c.system) / 1000 / 40).toFixed(1));
+shutdownGemmPool();

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { binary, collapseAxes, where } from '../../src/kernels/cpu/elementwise.js';
-import { transpose } from '../../src/kernels/cpu/movement.js';
+import { broadcastTo, slice, transpose } from '../../src/kernels/cpu/movement.js';
 import { broadcastShapes, sizeOf, stridesOf } from '../../src/tensor/shapes.js';
 import { makeRng } from '../../src/util/rng.js';
 
@@ -64,7 +64,8 @@ describe('CPU broadcasting after axis merging', () => {
   });
 
   it('transposes (permuted strides do not merge) equal the definition', () => {
-    for (const [shape, perm] of [[[2, 3, 4], [0, 2, 1]], [[2, 3, 4], [2, 0, 1]], [[5, 1, 3, 2], [1, 0, 3, 2]], [[4, 6], [1, 0]], [[2, 3, 4], [0, 1, 2]]] as [number[], number[]][]) {
+    for (const [shape, perm] of [[[2, 3, 4], [0, 2, 1]], [[2, 3, 4], [2, 0, 1]], [[5, 1, 3, 2], [1, 0, 3, 2]], [[4, 6], [1, 0]], [[2, 3, 4], [0, 1, 2]],
+      [[3, 4, 5, 4, 5], [0, 1, 3, 2, 4]], [[2, 3, 2, 3, 2, 3], [5, 4, 3, 2, 1, 0]], [[6, 1, 5, 12], [0, 2, 1, 3]]] as [number[], number[]][]) {
       const x = fill(sizeOf(shape));
       const out = new Float32Array(x.length);
       transpose(x, shape, perm, out);
@@ -76,6 +77,28 @@ describe('CPU broadcasting after axis merging', () => {
         return x[off];
       });
       expect(out, `${JSON.stringify(shape)} perm ${JSON.stringify(perm)}`).toEqual(want);
+    }
+  });
+
+  it('slice and broadcastTo equal the definition (inner, outer and scattered axes)', () => {
+    const xShape = [4, 5, 6, 3];
+    const x = fill(sizeOf(xShape));
+    const xs = stridesOf(xShape);
+    for (const [begin, outShape] of [[[1, 0, 2, 0], [2, 5, 3, 3]], [[0, 0, 0, 1], [4, 5, 6, 1]], [[3, 4, 5, 2], [1, 1, 1, 1]], [[0, 2, 0, 0], [4, 3, 6, 3]]] as [number[], number[]][]) {
+      const out = new Float32Array(sizeOf(outShape));
+      slice(x, xShape, begin, out, outShape);
+      const want = Float32Array.from({ length: out.length }, (_, flat) => {
+        let off = 0;
+        for (let ax = outShape.length - 1; ax >= 0; ax--) { off += ((flat % outShape[ax]) + begin[ax]) * xs[ax]; flat = Math.floor(flat / outShape[ax]); }
+        return x[off];
+      });
+      expect(out, `slice at ${JSON.stringify(begin)}`).toEqual(want);
+    }
+    for (const [inShape, outShape] of [[[1, 5, 1], [3, 5, 4]], [[3, 1, 4], [3, 5, 4]], [[1, 1, 1], [2, 3, 4]], [[2, 1, 3, 1, 2], [2, 4, 3, 5, 2]]]) {
+      const v = fill(sizeOf(inShape));
+      const out = new Float32Array(sizeOf(outShape));
+      broadcastTo(v, inShape, out, outShape);
+      expect(out, `broadcastTo ${JSON.stringify(inShape)}`).toEqual(Float32Array.from({ length: out.length }, (_, i) => v[offsetOf(i, outShape, inShape)]));
     }
   });
 

@@ -33,6 +33,9 @@ export function reduce(kind: 'sum' | 'max', x: AnyTypedArray, xShape: Shape, out
       let acc = 0;
       for (let i = 0; i < n; i++) acc += x[ix + i];
       out[io] += acc;
+    } else if (kind === 'sum' && dO === 1) {
+      // Reducing leading axes (a bias gradient): the row adds onto a row of the output.
+      for (let i = 0; i < n; i++) out[io + i] += x[ix + i];
     } else if (kind === 'sum') {
       for (let i = 0; i < n; i++) out[io + i * dO] += x[ix + i];
     } else {

@@ -9,7 +9,7 @@ import { makeRng } from '../src/util/rng.js';
 import { createGpt } from '../src/models/gpt.js';
 import { createMlp } from '../src/models/mlp.js';
 import { type Batch, type Model, paramCount } from '../src/models/model.js';
-import { median, timeIt } from './timing.js';
+import { median, timeInterleaved } from './timing.js';
 
 export interface ModelBenchRow {
   model: string;
@@ -39,9 +39,12 @@ export function benchModels(runs = 7): ModelBenchRow[] {
     const p = model.params;
     const loss = (q: hg.Tree) => model.loss(q as Record<string, hg.Tensor>, batch);
     const v = Object.fromEntries(Object.entries(p).map(([k, t]) => [k, hg.keep(hg.mul(t, 0.5))]));
-    const forwardMs = median(timeIt(() => hg.tidy(() => { loss(p).dataSync(); }), runs));
-    const gradMs = median(timeIt(() => hg.tidy(() => { hg.grad(loss)(p); }), runs));
-    const hvpMs = median(timeIt(() => hg.tidy(() => { hg.hvp(loss, p, v); }), runs));
+    // Interleaved, so the ratios HVP/gradient and gradient/forward compare like with like.
+    const [forwardMs, gradMs, hvpMs] = timeInterleaved([
+      () => hg.tidy(() => { loss(p).dataSync(); }),
+      () => hg.tidy(() => { hg.grad(loss)(p); }),
+      () => hg.tidy(() => { hg.hvp(loss, p, v); }),
+    ], runs).map(median);
     return {
       model: name,
       params: paramCount(p),

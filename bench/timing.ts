@@ -29,3 +29,21 @@ export function median(xs: number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+/**
+ * Times of several functions interleaved round by round (a, b, c, a, b, c, …) after
+ * `warmup` rounds, so a slow stretch of a shared machine lands on all of them alike and
+ * their ratios stay fair. Returns one list of `runs` times per function.
+ */
+export function timeInterleaved(fs: (() => void)[], runs: number, warmup = 2): number[][] {
+  for (let i = 0; i < warmup; i++) for (const f of fs) f();
+  const out = fs.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    fs.forEach((f, k) => {
+      const t0 = performance.now();
+      f();
+      out[k].push(performance.now() - t0);
+    });
+  }
+  return out;
+}

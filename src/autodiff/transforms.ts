@@ -134,7 +134,7 @@ export function setTangentStacking(on: boolean): boolean {
 
 /** Options of the forward-mode sweeps (jvpMulti, hvpMulti). */
 export interface SweepOptions {
-  /** Carry the k tangents as one stacked tensor through each op (default: `setTangentStacking`, on). */
+  /** Carry the k tangents as one stacked tensor through each op (default: `setTangentStacking`, off). */
   stackTangents?: boolean;
 }
 

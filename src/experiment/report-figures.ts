@@ -12,7 +12,7 @@ import {
   type SweepPoint,
 } from '../report/index.js';
 import { plotDensities } from './spectra.js';
-import type { SummaryRow } from './summary.js';
+import { type SummaryRow, gapPoints } from './summary.js';
 import type { NeuralResult, QuadraticResult, SpectraResult } from './types.js';
 
 /** A report figure with a caption and the numbers it draws (its CSV). */
@@ -172,7 +172,7 @@ export async function quadraticFigures(r: QuadraticResult): Promise<Figure[]> {
 
 /** JS⁰ against the SGD–Adam gap with one point per neural model, or null with fewer than two. */
 export async function scatterFigure(summary: SummaryRow[], correlation?: { estimate: number; lo: number; hi: number; n: number } | null): Promise<Figure | null> {
-  const points = summary.filter((s) => s.js0 !== null && s.gap !== null && s.gapKind === 'loss').map((p) => ({
+  const points = gapPoints(summary).map((p) => ({
     model: p.model, js0: p.js0!.mean, gap: p.gap!.mean,
     ...(p.js0!.interval ? { js0Lo: p.js0!.interval[0], js0Hi: p.js0!.interval[1] } : {}),
     ...(p.gap!.interval ? { gapLo: p.gap!.interval[0], gapHi: p.gap!.interval[1] } : {}),

@@ -100,6 +100,20 @@ export function summaryRows(results: ModelResult[]): SummaryRow[] {
 }
 
 /**
+ * The neural rows that have both JS⁰ and a gap, one per distinct measurement: the
+ * hetero-MLP at r = 1 is the plain MLP, and a pooled report holding both would
+ * otherwise count the same seeds twice. Such rows become one point named "a = b".
+ */
+export function gapPoints(rows: SummaryRow[]): SummaryRow[] {
+  const byValues = new Map<string, SummaryRow[]>();
+  for (const r of rows.filter((x) => x.gapKind === 'loss' && x.js0 && x.gap)) {
+    const key = JSON.stringify([r.seeds, r.js0!.perSeed, r.gap!.perSeed]);
+    byValues.set(key, [...(byValues.get(key) ?? []), r]);
+  }
+  return [...byValues.values()].map((same) => ({ ...same[0], model: same.map((r) => r.model).join(' = ') }));
+}
+
+/**
  * Does the SGD–Adam gap grow with JS⁰? Spearman's ρ over the neural rows (one point
  * per model and r, seeds averaged) with a percentile bootstrap interval over points,
  * and over each point's seeds where it has several (B = 2000); rows with identical per-seed
@@ -107,14 +121,7 @@ export function summaryRows(results: ModelResult[]): SummaryRow[] {
  * JS⁰" only when the whole interval lies above 0.
  */
 export function gapCorrelation(rows: SummaryRow[]): (SpearmanInterval & { models: string[] }) | null {
-  // One point per distinct measurement: the hetero-MLP at r = 1 is the plain MLP, and a pooled report
-  // holding both would otherwise count the same seeds twice. Such rows become one point named "a = b".
-  const byValues = new Map<string, SummaryRow[]>();
-  for (const r of rows.filter((x) => x.gapKind === 'loss' && x.js0 && x.gap)) {
-    const key = JSON.stringify([r.seeds, r.js0!.perSeed, r.gap!.perSeed]);
-    byValues.set(key, [...(byValues.get(key) ?? []), r]);
-  }
-  const pts = [...byValues.values()].map((same) => ({ ...same[0], model: same.map((r) => r.model).join(' = ') }));
+  const pts = gapPoints(rows);
   if (pts.length < 4) return null;
   // Seeds pair up when both values were measured on the same seeds (a JS⁰ of one seed has its probe interval instead).
   const rho = bootstrapSpearman(pts.map((r) => ({

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { binary, collapseAxes, where } from '../../src/kernels/cpu/elementwise.js';
-import { broadcastTo, slice, transpose } from '../../src/kernels/cpu/movement.js';
+import { broadcastTo, pad, slice, transpose } from '../../src/kernels/cpu/movement.js';
 import { broadcastShapes, sizeOf, stridesOf } from '../../src/tensor/shapes.js';
 import { makeRng } from '../../src/util/rng.js';
 
@@ -99,6 +99,28 @@ describe('CPU broadcasting after axis merging', () => {
       const out = new Float32Array(sizeOf(outShape));
       broadcastTo(v, inShape, out, outShape);
       expect(out, `broadcastTo ${JSON.stringify(inShape)}`).toEqual(Float32Array.from({ length: out.length }, (_, i) => v[offsetOf(i, outShape, inShape)]));
+    }
+  });
+
+  it('pad equals the definition, including size-1 axes whose removal leaves a strided row', () => {
+    // [11, 1] → [11, 2] is concat's pad: after the size-1 axis is dropped, the row steps by 2 in out.
+    for (const [xShape, before, after] of [[[11, 1], [0, 1], [0, 0]], [[11, 1], [0, 0], [0, 1]], [[3, 1, 4], [1, 2, 0], [0, 1, 3]], [[2, 3], [0, 0], [0, 0]], [[1, 5], [2, 0], [1, 0]]] as number[][][]) {
+      const outShape = xShape.map((d, ax) => d + before[ax] + after[ax]);
+      const x = fill(sizeOf(xShape));
+      const out = new Float32Array(sizeOf(outShape)).fill(7);
+      pad(x, xShape, before, out, outShape);
+      const xs = stridesOf(xShape);
+      const want = Float32Array.from({ length: out.length }, (_, flat) => {
+        let off = 0;
+        for (let ax = outShape.length - 1; ax >= 0; ax--) {
+          const i = (flat % outShape[ax]) - before[ax];
+          if (i < 0 || i >= xShape[ax]) return 0;
+          off += i * xs[ax];
+          flat = Math.floor(flat / outShape[ax]);
+        }
+        return x[off];
+      });
+      expect(out, `pad ${JSON.stringify(xShape)} by ${JSON.stringify([before, after])}`).toEqual(want);
     }
   });
 

@@ -60,8 +60,9 @@ export function pad(x: AnyTypedArray, xShape: Shape, before: readonly number[], 
   const os = stridesOf(outShape);
   const start = before.reduce((acc, b, i) => acc + b * os[i], 0);
   // Walk x's positions; write each row at its shifted place in out.
-  forEachRow(xShape, [os], (ix, [io], n) => {
-    for (let i = 0; i < n; i++) out[start + io + i] = x[ix + i];
+  // A merged row may step by more than 1 in out (an inner axis of size 1 was dropped): use its step.
+  forEachRow(xShape, [os], (ix, [io], n, [dO]) => {
+    for (let i = 0; i < n; i++) out[start + io + i * dO] = x[ix + i];
   });
 }
 

@@ -37,6 +37,17 @@ export async function denseFromMatVec(matvec: MatVec, dim: number, opts: DenseOp
     e[j] = 0;
     for (let i = 0; i < dim; i++) a[i * dim + j] = col[i];
   }
+  const tol = opts.tol ?? 1e-8;
+  const asymmetry = symmetrizeChecked(a, dim, tol, `denseFromMatVec${where}: operator`);
+  return { n: dim, data: a, asymmetry };
+}
+
+/**
+ * Symmetrizes a dense row-major dim×dim matrix in place, after checking that
+ * max |A_ij − A_ji| / max |A_ij| ≤ tol (a correct second derivative agrees with its
+ * transpose to rounding); returns that ratio. `what` names the matrix in the error.
+ */
+export function symmetrizeChecked(a: Float64Array, dim: number, tol: number, what: string): number {
   let maxAbs = 0;
   let maxDiff = 0;
   for (let i = 0; i < dim; i++) {
@@ -46,9 +57,8 @@ export async function denseFromMatVec(matvec: MatVec, dim: number, opts: DenseOp
     }
   }
   const asymmetry = maxAbs === 0 ? 0 : maxDiff / maxAbs;
-  const tol = opts.tol ?? 1e-8;
   if (!(asymmetry <= tol)) {
-    throw new Error(`denseFromMatVec${where}: operator is not symmetric (max |A_ij − A_ji| / max |A_ij| = ${asymmetry.toExponential(2)} > tol ${tol})`);
+    throw new Error(`${what} is not symmetric (max |A_ij − A_ji| / max |A_ij| = ${asymmetry.toExponential(2)} > tol ${tol})`);
   }
   for (let i = 0; i < dim; i++) {
     for (let j = i + 1; j < dim; j++) {
@@ -56,7 +66,7 @@ export async function denseFromMatVec(matvec: MatVec, dim: number, opts: DenseOp
       a[i * dim + j] = a[j * dim + i] = s;
     }
   }
-  return { n: dim, data: a, asymmetry };
+  return asymmetry;
 }
 
 /** Exact eigenvalues (ascending) and optionally eigenvectors of a symmetric operator, via its dense matrix. */

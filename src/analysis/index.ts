@@ -38,7 +38,7 @@ export {
 } from './distances.js';
 export { hutchinson, hutchPlusPlus, type TraceOptions, type TraceEstimate } from './trace.js';
 export { topEigs, type TopEigsOptions, type TopEigs } from './topk.js';
-export { denseFromMatVec, denseEig, matVecFromDense, type DenseOptions, type DenseMatrix } from './dense.js';
+export { denseFromMatVec, denseEig, matVecFromDense, symmetrizeChecked, type DenseOptions, type DenseMatrix } from './dense.js';
 export {
   DEFAULT_CONVENTIONS,
   convention,

@@ -9,7 +9,7 @@
  * m/probe grid can be explored. `checkSameAsHvps` shows the two agree to rounding.
  */
 import {
-  type AxisConvention, type SlqResult, type SpectralMeasure, bootstrapScores, eigenvalueMeasure, matVecFromDense, scoreUnder, slq, slqProbeMeasures, symEig,
+  type AxisConvention, type SlqResult, type SpectralMeasure, bootstrapScores, eigenvalueMeasure, matVecFromDense, symmetrizeChecked, scoreUnder, slq, slqProbeMeasures, symEig,
 } from '../../src/analysis/index.js';
 import { type BlockSpec, type LossFn, blockDim, blockHvps, blockSpectra } from '../../src/hessian/index.js';
 import type { Tensor } from '../../src/tensor/index.js';
@@ -43,18 +43,7 @@ export async function denseBlocks(loss: LossFn, params: Record<string, Tensor>, 
       for (let i = 0; i < d; i++) a[i * d + j] = hv[k][i];
     });
   }
-  for (const [name, { d, a }] of Object.entries(out)) {
-    let top = 0;
-    let asym = 0;
-    for (let i = 0; i < d; i++) {
-      for (let j = 0; j < d; j++) {
-        top = Math.max(top, Math.abs(a[i * d + j]));
-        asym = Math.max(asym, Math.abs(a[i * d + j] - a[j * d + i]));
-      }
-    }
-    if (!(asym <= 1e-9 * top)) throw new Error(`denseBlocks [${name}]: H_bb is not symmetric (max |a_ij − a_ji| = ${asym} vs max |a_ij| = ${top})`);
-    for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) a[i * d + j] = a[j * d + i] = 0.5 * (a[i * d + j] + a[j * d + i]);
-  }
+  for (const [name, { d, a }] of Object.entries(out)) symmetrizeChecked(a, d, 1e-9, `denseBlocks [${name}]: H_bb`);
   return out;
 }
 

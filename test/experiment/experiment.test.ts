@@ -3,27 +3,17 @@
  * SVG figures and report.html; resume reuses finished work; bad arguments
  * exit with code 2 and list the valid choices.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { cli as runCli, cliOk } from '../faults/cli-helpers.js';
 import { resultsJsonSchema } from '../../src/experiment/schema.js';
 
-const run = promisify(execFile);
-const cli = (args: string[]) => run('npx', ['tsx', 'src/cli/experiment.ts', ...args], { cwd: process.cwd(), timeout: 240_000 });
-
-async function cliFails(args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    await cli(args);
-  } catch (e) {
-    const err = e as { code: number; stderr: string };
-    return { code: err.code, stderr: err.stderr };
-  }
-  throw new Error(`expected ${args.join(' ')} to fail`);
-}
+const cli = (args: string[]) => cliOk(args);
+/** The CLI's exit code and stderr (a failure is what these cases expect). */
+const cliFails = (args: string[]) => runCli(args, 240_000);
 
 describe('npm run experiment', () => {
   it('runs vit and quadratic on the tiny preset and writes valid results, figures and a report', async () => {

@@ -17,6 +17,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/experiment/outputs.js';
 import { resultsJsonSchema } from '../../src/experiment/schema.js';
+import { inkedFraction } from '../helpers/inked.js';
 import { FAILURE, reportDoc } from '../helpers/report-doc.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -87,18 +88,7 @@ describe('report.html of a run with a failed model', () => {
       expect(await page.locator('#provenance').innerText()).toContain(doc.command);
       expect(await page.locator('figure svg').count()).toBe(written.length);
       const png = await page.screenshot({ fullPage: true });
-      // The share of pixels unlike the top-left one, decoded in the page (no PNG decoder here).
-      const inked = await page.evaluate(async (b64) => {
-        const img = new Image();
-        img.src = `data:image/png;base64,${b64}`;
-        await img.decode();
-        const g = new OffscreenCanvas(img.width, img.height).getContext('2d')!;
-        g.drawImage(img, 0, 0);
-        const d = g.getImageData(0, 0, img.width, img.height).data;
-        let n = 0;
-        for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 30) n++;
-        return n / (d.length / 4);
-      }, png.toString('base64'));
+      const inked = await inkedFraction(page, png);
       expect(inked).toBeGreaterThan(0.02);
       expect(errors).toEqual([]);
       await page.close();

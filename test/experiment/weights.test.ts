@@ -4,13 +4,12 @@
  * the loss of saved-then-loaded weights is bit for bit the trained one's,
  * the CLI runs write schema-valid results, and bad weight files exit 2.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { cli as runCli, cliOk } from '../faults/cli-helpers.js';
 import { resolveSettings } from '../../src/experiment/config.js';
 import { resultsJsonSchema } from '../../src/experiment/schema.js';
 import { measureSpectra } from '../../src/experiment/spectra.js';
@@ -21,18 +20,9 @@ import { loadWeightsFor, saveRunWeights, withWeights } from '../../src/experimen
 import { loadSafetensors } from '../../src/io/index.js';
 import '../../src/index.js'; // the default (CPU) backend
 
-const run = promisify(execFile);
-const cli = (args: string[]) => run('npx', ['tsx', 'src/cli/experiment.ts', ...args], { cwd: process.cwd(), timeout: 240_000 });
-
-async function cliFails(args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    await cli(args);
-  } catch (e) {
-    const err = e as { code: number; stderr: string };
-    return { code: err.code, stderr: err.stderr };
-  }
-  throw new Error(`expected ${args.join(' ')} to fail`);
-}
+const cli = (args: string[]) => cliOk(args);
+/** The CLI's exit code and stderr (a failure is what these cases expect). */
+const cliFails = (args: string[]) => runCli(args, 240_000);
 
 const validate = new Ajv({ strict: false }).compile(resultsJsonSchema);
 

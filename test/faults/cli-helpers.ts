@@ -27,6 +27,13 @@ export function cli(args: string[], timeoutMs = 90_000): Promise<CliResult> {
   });
 }
 
+/** Runs the CLI and returns its output; a non-zero exit is an error carrying stderr. */
+export async function cliOk(args: string[], timeoutMs = 240_000): Promise<CliResult> {
+  const r = await cli(args, timeoutMs);
+  if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}:\n${r.stderr}`);
+  return r;
+}
+
 /** Starts the CLI and returns the child (for signals) and a promise of its result. */
 export function cliStart(args: string[]): { pid: number; done: Promise<CliResult & { signal: NodeJS.Signals | null }> } {
   const child = spawn(process.execPath, [...ENTRY, ...args], { cwd: process.cwd() });

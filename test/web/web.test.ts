@@ -23,6 +23,7 @@ import { setBackend } from '../../src/tensor/index.js';
 import { buildWeb } from '../../src/web/build.js';
 import { KERNELS } from '../../src/web/kernels.js';
 import { serveStatic, type Served } from '../../src/web/serve.js';
+import { inkedFraction } from '../helpers/inked.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CI = process.env.CI === 'true';
@@ -63,25 +64,9 @@ describe.skipIf(!have && !CI)('the browser page', () => {
   const finished = (page: Page, ms: number) =>
     page.waitForFunction(() => ['done', 'error', 'cancelled'].includes(document.body.dataset.state ?? ''), undefined, { timeout: ms });
 
-  /** The screenshot's share of pixels that differ from its top-left pixel, measured in the page itself (no PNG decoder here). */
-  async function inked(page: Page, png: Buffer): Promise<number> {
-    return page.evaluate(async (b64) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const c = new OffscreenCanvas(img.width, img.height);
-      const g = c.getContext('2d')!;
-      g.drawImage(img, 0, 0);
-      const d = g.getImageData(0, 0, img.width, img.height).data;
-      let n = 0;
-      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 30) n++;
-      return n / (d.length / 4);
-    }, png.toString('base64'));
-  }
-
   async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
     const png = await page.screenshot({ fullPage });
-    expect(await inked(page, png)).toBeGreaterThan(0.01);
+    expect(await inkedFraction(page, png)).toBeGreaterThan(0.01);
     if (shots) {
       await mkdir('docs', { recursive: true });
       await writeFile(`docs/web-${name}.png`, png);

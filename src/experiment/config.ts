@@ -18,6 +18,8 @@ export const ONLY = ['spectra', 'train', 'all'] as const;
 export type Only = (typeof ONLY)[number];
 export const OPTIMIZERS = ['sgd', 'adam', 'sgd-blockwise', 'adam-mini'] as const;
 export type OptimizerChoice = (typeof OPTIMIZERS)[number];
+/** The learning-rate grid each optimizer searches: SGD's for the SGD family, Adam's for the Adam family. */
+export const GRID_OF: Record<OptimizerChoice, 'sgdLrs' | 'adamLrs'> = { sgd: 'sgdLrs', 'sgd-blockwise': 'sgdLrs', adam: 'adamLrs', 'adam-mini': 'adamLrs' };
 /**
  * Where the learning rates of a several-seed run come from: `each` searches
  * every seed's grid; `first` searches the first seed's grid only and runs the

@@ -20,7 +20,7 @@ import { createCpuBackend } from '../kernels/cpu/index.js';
 import type { Preset } from '../models/model.js';
 import { disposeTree } from '../optim/index.js';
 import { type Tensor, fromArray, tidy } from '../tensor/index.js';
-import type { ResolvedSettings } from './config.js';
+import { GRID_OF, type ResolvedSettings } from './config.js';
 import { withBackend } from './dryrun-trace.js';
 import { makeTask } from './task.js';
 import { trainOne } from './train.js';
@@ -99,8 +99,6 @@ export interface RunCounts {
   trainRunsMax: number;
   trainSteps: number;
 }
-
-const GRID_OF = { sgd: 'sgdLrs', 'sgd-blockwise': 'sgdLrs', adam: 'adamLrs', 'adam-mini': 'adamLrs' } as const;
 
 export function runCounts(s: ResolvedSettings, blockDims: number[], params: number): RunCounts {
   const spectra = s.only !== 'train';

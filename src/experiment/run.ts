@@ -15,7 +15,7 @@ import type { Progress } from '../report/progress.js';
 import { readJsonIfExists, writeJsonAtomic } from '../report/files.js';
 import { checkpointProblem, resumeState } from './checkpoint.js';
 import { analyzeSpectra, type AnalysisSettings } from './derive.js';
-import { ConfigError, type ResolvedSettings, resolveSettings } from './config.js';
+import { ConfigError, GRID_OF, type ResolvedSettings, resolveSettings } from './config.js';
 import { searchGrid } from './grid.js';
 import { runQuadraticCases } from './quadratic.js';
 import { type Fingerprint, fingerprintDiff } from './rundir.js';
@@ -90,8 +90,6 @@ function lambdaMax(spectra: SpectraResult): Record<string, number> {
     [b, r.probes.reduce((s, p) => s + p.nodes[p.nodes.length - 1], 0) / r.probes.length]));
 }
 
-const GRID_OF: Record<OptimizerName, 'sgdLrs' | 'adamLrs'> = { sgd: 'sgdLrs', 'sgd-blockwise': 'sgdLrs', adam: 'adamLrs', 'adam-mini': 'adamLrs' };
-
 /** Where `--save-weights` puts a run's final weights, and what it records about the run. */
 interface SaveAs { out: string; name: string; preset: string; seed: number; extra?: Record<string, string> }
 
@@ -105,11 +103,6 @@ async function trainAll(
   const tried: RunResult[] = [];
   for (const optimizer of settings.optimizers) {
     const run = async (lr: number): Promise<number | null> => {
-      const r = await runOrReuse(optimizer, lr);
-      tried.push(r);
-      return r.finalLoss;
-    };
-    const runOrReuse = async (optimizer: OptimizerName, lr: number): Promise<RunResult> => {
       let r = ck.runs!.find((x) => x.optimizer === optimizer && x.lr === lr);
       const file = saveAs && weightsPath(saveAs.out, saveAs.name, saveAs.seed, optimizer, lr);
       if (r && file && r.finalLoss !== null && !existsSync(file)) progress.log(`${label}: ${optimizer} lr ${lr} reused from the checkpoint; its weights were not saved (${file} is absent)`);
@@ -128,7 +121,8 @@ async function trainAll(
         ck.runs!.push(r);
         await save();
       }
-      return r;
+      tried.push(r);
+      return r.finalLoss;
     };
     const fixed = lrsFrom?.lrs[optimizer];
     if (lrsFrom && fixed === undefined) progress.log(`${label}: seed ${lrsFrom.seed} chose no learning rate for ${optimizer} (all its runs diverged); searching its grid here`);

@@ -16,7 +16,9 @@ import { erf, erf32 } from './erf.js';
  * stride[ax+1]·shape[ax+1] (the output is contiguous, so it always agrees).
  * Size-1 axes are dropped first. `[k, N, d] + [N, d]` becomes `[k, N·d] + [N·d]`:
  * one row of N·d instead of k·N rows of d. Returns the same positions in the
- * same order, so callers see only fewer, longer rows.
+ * same order, so callers see only fewer, longer rows; but a row may step by any
+ * stride (dropping a size-1 last axis makes the next axis the row), so every
+ * walker must use the row's steps.
  */
 export function collapseAxes(shape: Shape, strides: number[][]): { shape: number[]; strides: number[][] } {
   const keep = shape.map((_, ax) => ax).filter((ax) => shape[ax] !== 1);
@@ -100,12 +102,11 @@ export function binary(
   out: AnyTypedArray, outShape: Shape,
 ): void {
   const kind: Kind = name === 'mul' && out instanceof Int32Array ? 'imul' : name;
-  if (a.length === out.length && b.length === out.length) {
-    contiguous(kind, a, 1, b, 1, out); // same shapes: no index arithmetic at all
-    return;
-  }
-  if (b.length === 1 && a.length === out.length) { contiguous(kind, a, 1, b, 0, out); return; }
-  if (a.length === 1 && b.length === out.length) { contiguous(kind, a, 0, b, 1, out); return; }
+  const n = out.length;
+  // Same shapes, or one operand a scalar: no index arithmetic at all.
+  if (a.length === n && b.length === n) { rowSame(kind, a, 0, b, 0, out, 0, n); return; }
+  if (b.length === 1 && a.length === n) { rowScalarB(kind, a, 0, b[0], out, 0, n); return; }
+  if (a.length === 1 && b.length === n) { rowScalarA(kind, a[0], b, 0, out, 0, n); return; }
   const sa = broadcastStrides(aShape, outShape);
   const sb = broadcastStrides(bShape, outShape);
   // After collapseAxes a row is usually long: [k, N, d] ∘ [N, d] is one row per k.
@@ -122,14 +123,6 @@ export function binary(
  * monomorphic body; the four variants differ only in how a and b are read
  * (both stepping, one held as a scalar, or any strides).
  */
-
-/** The common fast path: same-length operands (da = db = 1) or one scalar (step 0). */
-function contiguous(kind: Kind, a: AnyTypedArray, da: number, b: AnyTypedArray, db: number, out: AnyTypedArray): void {
-  const n = out.length;
-  if (da === 1 && db === 1) rowSame(kind, a, 0, b, 0, out, 0, n);
-  else if (db === 0) rowScalarB(kind, a, 0, b[0], out, 0, n);
-  else rowScalarA(kind, a[0], b, 0, out, 0, n);
-}
 
 function rowSame(kind: Kind, a: AnyTypedArray, ia: number, b: AnyTypedArray, ib: number, out: AnyTypedArray, o: number, n: number): void {
   switch (kind) {

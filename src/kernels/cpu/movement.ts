@@ -12,7 +12,7 @@ import { collapseAxes, forEachRow } from './elementwise.js';
 function gatherStrided(x: AnyTypedArray, start: number, shape: Shape, strides: number[], out: AnyTypedArray): void {
   const c = collapseAxes(shape, [strides]);
   if (c.shape.length > 4) {
-    forEachRow(shape, [strides], (o, [ix], n, [dx]) => {
+    forEachRow(c.shape, c.strides, (o, [ix], n, [dx]) => {
       for (let i = 0; i < n; i++) out[o + i] = x[start + ix + i * dx];
     });
     return;

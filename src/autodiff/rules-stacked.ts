@@ -17,7 +17,6 @@ import {
   broadcastTo, col2im, gather, im2col, matmul, mul, pad, reshape, scatterAdd, slice, sub, sum, transpose,
 } from '../tensor/ops.js';
 import type { OpName, OpOf } from '../tensor/primitives.js';
-import { broadcastShapes, sizeOf } from '../tensor/shapes.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { addN, maxShare } from './rules.js';
 
@@ -37,29 +36,13 @@ const shift = (axes: readonly number[]): number[] => axes.map((a) => a + 1);
 const rows = (t: Tensor): number => t.shape[0];
 
 /**
- * A matmul the CPU kernel runs as one call: each operand's batch is either
- * shared (size 1) or the whole output batch. A stack against an operand with
- * its own batch dims (attention's q·kᵀ) would otherwise be split into one
- * small gemm per batch entry, so the shared operand is broadcast first.
- */
-function matmulWhole(a: Tensor, b: Tensor, opts: { transA: boolean; transB: boolean }): Tensor {
-  const batch = broadcastShapes('matmul (batch dims)', [a.shape.slice(0, -2), b.shape.slice(0, -2)]);
-  const full = sizeOf(batch);
-  const whole = (x: Tensor): Tensor => {
-    const n = sizeOf(x.shape.slice(0, -2));
-    return n === 1 || n === full ? x : broadcastTo(x, [...batch, ...x.shape.slice(-2)]);
-  };
-  return matmul(whole(a), whole(b), opts);
-}
-
-/**
  * a·dB for a stack of weight tangents dB (m, 1…1, K, N) against a batched a
  * (…, M, K): a's batch folds into its rows, (P·M, K)·(m, K, N) → (m, P·M, N),
  * one strided gemm call instead of m·P small ones.
  */
 function matmulStackedB(a: Tensor, db: Tensor, y: Tensor, opts: { transA: boolean; transB: boolean }): Tensor {
   const shared = db.shape.slice(1, -2).every((d) => d === 1);
-  if (!shared || opts.transA || a.rank <= 2) return matmulWhole(a, db, opts);
+  if (!shared || opts.transA || a.rank <= 2) return matmul(a, db, opts);
   const m = rows(db);
   const a2 = reshape(a, [-1, a.shape[a.rank - 1]]); // (P·M, K)
   const b3 = reshape(db, [m, ...db.shape.slice(-2)]); // (m, K, N) or (m, N, K)
@@ -103,7 +86,7 @@ export const stackedRules: StackedRuleTable = {
   matmul: ([a, b], y, { transA, transB }) => ([da, db]) => {
     const r = y.rank;
     return addN(
-      da && matmulWhole(liftStack(da, r), b, { transA, transB }),
+      da && matmul(liftStack(da, r), b, { transA, transB }),
       db && matmulStackedB(a, liftStack(db, r), y, { transA, transB }),
     );
   },

@@ -8,6 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { binary, collapseAxes, where } from '../../src/kernels/cpu/elementwise.js';
 import { broadcastTo, pad, slice, transpose } from '../../src/kernels/cpu/movement.js';
+import { gemm } from '../../src/kernels/cpu/gemm.js';
+import { matmul } from '../../src/kernels/cpu/matmul.js';
 import { broadcastShapes, sizeOf, stridesOf } from '../../src/tensor/shapes.js';
 import { makeRng } from '../../src/util/rng.js';
 
@@ -81,10 +83,13 @@ describe('CPU broadcasting after axis merging', () => {
   });
 
   it('slice and broadcastTo equal the definition (inner, outer and scattered axes)', () => {
-    const xShape = [4, 5, 6, 3];
-    const x = fill(sizeOf(xShape));
-    const xs = stridesOf(xShape);
-    for (const [begin, outShape] of [[[1, 0, 2, 0], [2, 5, 3, 3]], [[0, 0, 0, 1], [4, 5, 6, 1]], [[3, 4, 5, 2], [1, 1, 1, 1]], [[0, 2, 0, 0], [4, 3, 6, 3]]] as [number[], number[]][]) {
+    // Runs of ≥ 32 contiguous elements are copied by TypedArray.set, shorter ones by a loop: both kinds here.
+    for (const [xShape, begin, outShape] of [
+      [[4, 5, 6, 3], [1, 0, 2, 0], [2, 5, 3, 3]], [[4, 5, 6, 3], [0, 0, 0, 1], [4, 5, 6, 1]], [[4, 5, 6, 3], [3, 4, 5, 2], [1, 1, 1, 1]],
+      [[4, 5, 6, 3], [0, 2, 0, 0], [4, 3, 6, 3]], [[3, 4, 144], [0, 0, 48], [3, 4, 48]], [[13, 2, 40], [1, 0, 0], [12, 2, 40]], [[3, 70], [1, 3], [2, 33]],
+    ] as [number[], number[], number[]][]) {
+      const x = fill(sizeOf(xShape));
+      const xs = stridesOf(xShape);
       const out = new Float32Array(sizeOf(outShape));
       slice(x, xShape, begin, out, outShape);
       const want = Float32Array.from({ length: out.length }, (_, flat) => {
@@ -104,7 +109,11 @@ describe('CPU broadcasting after axis merging', () => {
 
   it('pad equals the definition, including size-1 axes whose removal leaves a strided row', () => {
     // [11, 1] → [11, 2] is concat's pad: after the size-1 axis is dropped, the row steps by 2 in out.
-    for (const [xShape, before, after] of [[[11, 1], [0, 1], [0, 0]], [[11, 1], [0, 0], [0, 1]], [[3, 1, 4], [1, 2, 0], [0, 1, 3]], [[2, 3], [0, 0], [0, 0]], [[1, 5], [2, 0], [1, 0]]] as number[][][]) {
+    // The last three copy rows of ≥ 32 with TypedArray.set: a slice's backward pad, and a stack's placeRows pad.
+    for (const [xShape, before, after] of [
+      [[11, 1], [0, 1], [0, 0]], [[11, 1], [0, 0], [0, 1]], [[3, 1, 4], [1, 2, 0], [0, 1, 3]], [[2, 3], [0, 0], [0, 0]], [[1, 5], [2, 0], [1, 0]],
+      [[3, 4, 48], [0, 0, 48], [0, 0, 48]], [[5, 2, 33], [1, 0, 0], [2, 0, 0]], [[2, 1, 40], [0, 0, 1], [0, 0, 0]],
+    ] as number[][][]) {
       const outShape = xShape.map((d, ax) => d + before[ax] + after[ax]);
       const x = fill(sizeOf(xShape));
       const out = new Float32Array(sizeOf(outShape)).fill(7);
@@ -136,4 +145,36 @@ describe('CPU broadcasting after axis merging', () => {
     // All axes of size 1: rank 0.
     expect(collapseAxes([1, 1], [[1, 1], [0, 0]])).toEqual({ shape: [], strides: [[], []] });
   });
+});
+
+describe('CPU batched matmul over broadcast batch dims', () => {
+  const rng = makeRng(5);
+  // [a batch, b batch]: a stack against a shared batched operand (both sides), mixed broadcasts, rank-mismatched batches.
+  const BATCHES: [number[], number[]][] = [
+    [[5, 3, 2], [1, 3, 2]], [[1, 3, 2], [4, 3, 2]], [[3, 1, 4], [1, 5, 4]], [[2, 1, 3, 1], [1, 4, 1, 5]], [[6, 2], [2]], [[1, 1], [3, 1]],
+  ];
+  for (const [ba, bb] of BATCHES) {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true]] as [boolean, boolean][]) {
+      it(`${JSON.stringify(ba)} · ${JSON.stringify(bb)} transA=${transA} transB=${transB} equals the definition`, () => {
+        const [m, k, n] = [3, 5, 4];
+        const aShape = [...ba, ...(transA ? [k, m] : [m, k])], bShape = [...bb, ...(transB ? [n, k] : [k, n])];
+        const batch = broadcastShapes('test', [ba, bb]);
+        const outShape = [...batch, m, n];
+        const a = Float64Array.from({ length: sizeOf(aShape) }, () => rng.normal());
+        const b = Float64Array.from({ length: sizeOf(bShape) }, () => rng.normal());
+        const out = new Float64Array(sizeOf(outShape));
+        matmul(gemm, a, aShape, b, bShape, transA, transB, out, outShape);
+        const want = new Float64Array(out.length);
+        for (let t = 0; t < sizeOf(batch); t++) {
+          const oa = offsetOf(t, batch, ba) * m * k, ob = offsetOf(t, batch, bb) * k * n;
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let q = 0; q < k; q++) s += a[oa + (transA ? q * m + i : i * k + q)] * b[ob + (transB ? j * k + q : q * n + j)];
+            want[t * m * n + i * n + j] = s;
+          }
+        }
+        for (let i = 0; i < out.length; i++) expect(Math.abs(out[i] - want[i])).toBeLessThan(1e-12 * (1 + Math.abs(want[i])));
+      });
+    }
+  }
 });

@@ -79,7 +79,9 @@ describe('wasm binary kernels', () => {
       [[3, 5, 7], [5, 7]], [[2, 3, 1023], [3, 1023]], // [k, N·d] ∘ [N·d]
       [[5, 1], [1, 7]], [[33, 1], [1, 3]], // outer products: a scalar per row against a reused row
       [[4, 9], [4, 1]], [[13, 1], [13, 13]], [[2, 3, 1, 5], [2, 3, 1, 1]], // the last: size-1 axes dropped
-
+      // Three axes after merging: one call per outer index.
+      [[11, 64, 17, 48], [64, 17, 1]], [[64, 17, 48], [7, 64, 17, 1]], // a tangent stack against a point's per-row scalar, and back
+      [[2, 3, 700], [2, 1, 700]], [[3, 1, 5], [3, 4, 5]], [[5, 4, 3], [1, 4, 1]], [[7, 1, 5], [7, 3, 1]],
     ];
     for (const [aShape, bShape] of cases) check(op, aShape, bShape);
   });
@@ -96,8 +98,7 @@ describe('wasm binary kernels', () => {
       ['equal', new Float32Array(4096), [4096], [4096]],
       ['add', new Float64Array(4096), [4096], [4096]],
       ['mul', new Int32Array(4096), [4096], [4096]],
-      ['add', new Float32Array(2 * 3 * 700), [2, 3, 700], [2, 1, 700]], // three axes after merging
-      ['mul', new Float32Array(7 * 5), [7, 1, 5], [7, 3, 1]], // three axes, b strided along the row
+      ['add', new Float32Array(2 * 3 * 4 * 50), [2, 3, 4, 50], [2, 1, 4, 1]], // four axes after merging
     ];
     for (const [op, proto, aShape, bShape] of declined) {
       const Ctor = proto.constructor as new (n: number) => typeof proto;

@@ -7,6 +7,7 @@
  */
 import type { AnyTypedArray } from '../../tensor/dtype.js';
 import { type Shape, broadcastStrides, sizeOf } from '../../tensor/shapes.js';
+import { collapseAxes } from './elementwise.js';
 
 type Float = Float32Array | Float64Array;
 /** One batched GEMM: C[b] = op(A[b])·op(B[b]) (see gemm.ts for the layout). */
@@ -60,17 +61,24 @@ export function matmul(
     });
     return;
   }
-  // General broadcasting between batch dims: one gemm per output batch.
-  const sa = broadcastStrides(aShape.slice(0, -2), batchShape);
-  const sb = broadcastStrides(bShape.slice(0, -2), batchShape);
-  const idx = new Array<number>(batchShape.length).fill(0);
-  for (let t = 0; t < batch; t++) {
+  // General broadcasting between batch dims. Merged as elementwise walks merge
+  // (collapseAxes), the innermost batch axis steps each operand by a fixed
+  // stride (0 where broadcast), so it is one strided gemm call; the outer
+  // axes loop. [m, B] against [1, B] (a stack of tangents against a shared
+  // batched operand) is m calls of batch B, not m·B calls of one matrix.
+  const c = collapseAxes(batchShape, [broadcastStrides(aShape.slice(0, -2), batchShape), broadcastStrides(bShape.slice(0, -2), batchShape)]);
+  const inner = c.shape.length - 1;
+  const [sa, sb] = c.strides;
+  const outer = c.shape.slice(0, inner);
+  const idx = new Array<number>(outer.length).fill(0);
+  const calls = sizeOf(outer), nb = c.shape[inner];
+  for (let t = 0; t < calls; t++) {
     let oa = 0, ob = 0;
     for (let d = 0; d < idx.length; d++) { oa += idx[d] * sa[d]; ob += idx[d] * sb[d]; }
     gemm({
-      a: fa.subarray(oa * m * k) as Float, b: fb.subarray(ob * k * n) as Float, c: fc.subarray(t * m * n) as Float,
-      batch: 1, m, k, n, transA, transB, strideA: 0, strideB: 0, strideC: 0,
+      a: fa.subarray(oa * m * k) as Float, b: fb.subarray(ob * k * n) as Float, c: fc.subarray(t * nb * m * n) as Float,
+      batch: nb, m, k, n, transA, transB, strideA: sa[inner] * m * k, strideB: sb[inner] * k * n, strideC: m * n,
     });
-    for (let d = idx.length - 1; d >= 0; d--) { if (++idx[d] < batchShape[d]) break; idx[d] = 0; }
+    for (let d = idx.length - 1; d >= 0; d--) { if (++idx[d] < outer[d]) break; idx[d] = 0; }
   }
 }

@@ -4,6 +4,16 @@ import { type Shape, broadcastStrides, stridesOf } from '../../tensor/shapes.js'
 import { collapseAxes, forEachRow } from './elementwise.js';
 
 /**
+ * Contiguous runs at least this long are copied with TypedArray.set (a memcpy)
+ * instead of an element loop; each set() pays for a subarray view first.
+ * Measured (float32, warm, 2-vCPU EPYC): rows of 48 copied 2× faster by set()
+ * (pad [10,64,17,48] → [..,144]: 0.74 against 1.45 ms), rows of 12 3.5× slower
+ * (a head-split transpose: 4.1 against 1.2 ms), one run of 1.15M floats 18×
+ * faster (0.19 against 3.4 ms).
+ */
+const COPY_MIN = 32;
+
+/**
  * out (contiguous) = the elements of x read at `start` + Σ i_ax·strides[ax] over `shape`:
  * what transpose, broadcastTo and slice all are. After merging axes (collapseAxes) most
  * walks have rank ≤ 4; those run as plain nested loops, because a per-row callback costs
@@ -26,7 +36,8 @@ function gatherStrided(x: AnyTypedArray, start: number, shape: Shape, strides: n
     for (let i1 = 0; i1 < n1; i1++) {
       for (let i2 = 0; i2 < n2; i2++) {
         const base = start + i0 * s0 + i1 * s1 + i2 * s2;
-        if (s3 === 1) for (let i3 = 0; i3 < n3; i3++) out[o++] = x[base + i3];
+        if (s3 === 1 && n3 >= COPY_MIN) { out.set(x.subarray(base, base + n3), o); o += n3; }
+        else if (s3 === 1) for (let i3 = 0; i3 < n3; i3++) out[o++] = x[base + i3];
         else for (let i3 = 0; i3 < n3; i3++) out[o++] = x[base + i3 * s3];
       }
     }
@@ -62,7 +73,8 @@ export function pad(x: AnyTypedArray, xShape: Shape, before: readonly number[], 
   // Walk x's positions; write each row at its shifted place in out.
   // A merged row may step by more than 1 in out (an inner axis of size 1 was dropped): use its step.
   forEachRow(xShape, [os], (ix, [io], n, [dO]) => {
-    for (let i = 0; i < n; i++) out[start + io + i * dO] = x[ix + i];
+    if (dO === 1 && n >= COPY_MIN) out.set(x.subarray(ix, ix + n), start + io);
+    else for (let i = 0; i < n; i++) out[start + io + i * dO] = x[ix + i];
   });
 }
 

@@ -76,25 +76,36 @@ function reserve(w: Kernel, bytes: number): boolean {
   return true;
 }
 
-/** One kernel call: `rows` rows of n, row strides in elements (0 repeats a row). */
-interface Plan { form: RowForm; rows: number; n: number; aRow: number; bRow: number }
+/**
+ * `outer` kernel calls, each `rows` rows of n; row strides in elements (0
+ * repeats a row), and each call's operands start `aOuter`/`bOuter` elements
+ * after the last one's.
+ */
+interface Plan { form: RowForm; rows: number; n: number; aRow: number; bRow: number; outer: number; aOuter: number; bOuter: number }
 
 /**
- * The output as one block of rows, or null when the broadcast walk needs more
- * than one outer axis (then JS runs it). Same lengths and a scalar operand are
+ * The output as blocks of rows, or null when the broadcast walk needs more
+ * than two outer axes (then JS runs it). Same lengths and a scalar operand are
  * one row; otherwise the axes are merged as the JS walk merges them
- * (collapseAxes), and two axes left is one call: [k, N·d] ∘ [N·d] (a row
- * reused), [k·N, d] ∘ [d] (bias), [k·N, d] ∘ [k·N, 1] (a scalar per row).
+ * (collapseAxes). Two axes left is one call: [k, N·d] ∘ [N·d] (a row reused),
+ * [k·N, d] ∘ [d] (bias), [k·N, d] ∘ [k·N, 1] (a scalar per row). Three is one
+ * call per outer index: a stack of tangents [m, N, d] against a point's
+ * [N, 1] (layernorm's rule), or [N, d] against a stack's [m, N, 1].
  */
 function plan(a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape, len: number): Plan | null {
-  if (a.length === len && b.length === len) return { form: 'vv', rows: 1, n: len, aRow: 0, bRow: 0 };
-  if (b.length === 1 && a.length === len) return { form: 'vs', rows: 1, n: len, aRow: 0, bRow: 0 };
-  if (a.length === 1 && b.length === len) return { form: 'sv', rows: 1, n: len, aRow: 0, bRow: 0 };
+  const one = { rows: 1, n: len, aRow: 0, bRow: 0, outer: 1, aOuter: 0, bOuter: 0 };
+  if (a.length === len && b.length === len) return { form: 'vv', ...one };
+  if (b.length === 1 && a.length === len) return { form: 'vs', ...one };
+  if (a.length === 1 && b.length === len) return { form: 'sv', ...one };
   const c = collapseAxes(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
-  if (c.shape.length !== 2) return null;
-  const [[aRow, da], [bRow, db]] = c.strides; // per operand: [outer stride, step along the row]
+  const r = c.shape.length;
+  if (r !== 2 && r !== 3) return null;
+  const [sa, sb] = c.strides;
+  const da = sa[r - 1], db = sb[r - 1]; // steps along the row
   const form: RowForm | null = da === 1 && db === 1 ? 'vv' : da === 1 && db === 0 ? 'vs' : da === 0 && db === 1 ? 'sv' : null;
-  return form && { form, rows: c.shape[0], n: c.shape[1], aRow, bRow };
+  if (!form) return null;
+  const outer = r === 3 ? { outer: c.shape[0], aOuter: sa[0], bOuter: sb[0] } : { outer: 1, aOuter: 0, bOuter: 0 };
+  return { form, rows: c.shape[r - 2], n: c.shape[r - 1], aRow: sa[r - 2], bRow: sb[r - 2], ...outer };
 }
 
 const isWasmOp = (name: BinaryName): name is WasmBinaryOp => (WASM_BINARY_OPS as readonly string[]).includes(name);
@@ -131,7 +142,11 @@ export function tryWasmBinary(
   if (!w || !p || !reserve(w, outOff + 4 * len)) return false;
   w.f32.set(a, 0);
   w.f32.set(b, bOff / 4);
-  w.fns.get(`${name}_${p.form}`)!(0, 4 * p.aRow, bOff, 4 * p.bRow, outOff, p.rows, p.n);
+  const f = w.fns.get(`${name}_${p.form}`)!;
+  const block = p.rows * p.n;
+  for (let t = 0; t < p.outer; t++) {
+    f(4 * t * p.aOuter, 4 * p.aRow, bOff + 4 * t * p.bOuter, 4 * p.bRow, outOff + 4 * t * block, p.rows, p.n);
+  }
   calls++;
   out.set(w.f32.subarray(outOff / 4, outOff / 4 + len));
   return true;

@@ -15,12 +15,14 @@ import { UNARY_MAX_PAGES, WASM_UNARY_OPS, type WasmUnaryOp, unaryWat } from './u
 import { assemble } from './wat.js';
 
 /**
- * Outputs with fewer elements than this run the JS loops. The fixed cost of a
- * call (two copies, the JS → Wasm call) is ~0.3 µs, against a gain of ~5–25 ns
- * per element (`npx tsx bench/elementwise.ts`), so the crossover lies near 16–64
- * elements; 64 keeps tiny tensors on the spec loops.
+ * Outputs with fewer elements than this run the JS loops: below it the fixed
+ * cost of a call (the copy in and out, the JS → Wasm call, ~0.2 µs) outweighs
+ * the faster arithmetic. Measured crossover (CPU time, Node 20 on a loaded
+ * 2-vCPU EPYC, JS / Wasm ns per element): exp 9.9 / 18.8 at 8 elements,
+ * 10.6 / 10.7 at 16, 9.7 / 6.9 at 32; erf 26 / 33 at 8, 31 / 26 at 16,
+ * 24 / 11 at 32. At the ViT-small shapes see `npx tsx bench/elementwise.ts`.
  */
-export const WASM_UNARY_MIN = 64;
+export const WASM_UNARY_MIN = 32;
 
 /** (src, dst, n): byte addresses and a count of floats. */
 type Kernel1 = (src: number, dst: number, n: number) => void;

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { BinaryName, UnaryName } from '../src/tensor/primitives.js';
 import { binary as jsBinary, unary as jsUnary } from '../src/kernels/cpu/elementwise.js';
 import { WASM_BINARY_MIN, tryWasmBinary, wasmBinaryAvailable } from '../src/kernels/cpu/wasm/binary.js';
-import { tryWasmUnary, wasmUnaryAvailable } from '../src/kernels/cpu/wasm/unary.js';
+import { WASM_UNARY_MIN, tryWasmUnary, wasmUnaryAvailable } from '../src/kernels/cpu/wasm/unary.js';
 import { markdownTable } from '../src/report/markdown.js';
 import { median } from './timing.js';
 
@@ -23,7 +23,8 @@ export interface ElementwiseRow {
   /** CPU ns per output element, median over rounds. */
   jsNs: number; wasmNs: number;
 }
-export interface ElementwiseBench { wasm: boolean; threshold: number; shapes: ElementwiseRow[]; ladder: ElementwiseRow[] }
+/** threshold, unaryThreshold: the output sizes from which the binary and the unary ops take the Wasm path. */
+export interface ElementwiseBench { wasm: boolean; threshold: number; unaryThreshold: number; shapes: ElementwiseRow[]; ladder: ElementwiseRow[] }
 
 type Case = { op: BinaryName; a: number[]; b: number[] } | { op: UnaryName; a: number[]; b?: undefined };
 
@@ -91,8 +92,9 @@ function race(c: Case, rounds: number): ElementwiseRow {
 /** Both tables; every row throws if the Wasm path is missing or declines a case. */
 export function benchElementwise(rounds = 7): ElementwiseBench {
   const wasm = wasmBinaryAvailable() && wasmUnaryAvailable();
-  if (!wasm) return { wasm, threshold: WASM_BINARY_MIN, shapes: [], ladder: [] };
-  return { wasm, threshold: WASM_BINARY_MIN, shapes: SHAPES.map((c) => race(c, rounds)), ladder: LADDER.map((c) => race(c, rounds)) };
+  const threshold = WASM_BINARY_MIN, unaryThreshold = WASM_UNARY_MIN;
+  if (!wasm) return { wasm, threshold, unaryThreshold, shapes: [], ladder: [] };
+  return { wasm, threshold, unaryThreshold, shapes: SHAPES.map((c) => race(c, rounds)), ladder: LADDER.map((c) => race(c, rounds)) };
 }
 
 /** Markdown rows: ns per element each way and the speed-up. */

@@ -1,28 +1,32 @@
-// Float32 elementwise binary ops: the JS loops of src/kernels/cpu/elementwise.ts
-// against the Wasm SIMD path of src/kernels/cpu/wasm/binary.ts (copies in and
-// out included), in CPU nanoseconds per output element. The shapes are the
-// ViT-small block-HVP sweep's most frequent binary ops (bench/blocks.ts), then
-// a ladder of sizes for the crossover that sets WASM_BINARY_MIN.
+// Float32 elementwise ops: the JS loops of src/kernels/cpu/elementwise.ts
+// against the Wasm SIMD paths of src/kernels/cpu/wasm/binary.ts and unary.ts
+// (copies in and out included), in CPU nanoseconds per output element. The
+// shapes are the ViT-small block-HVP sweep's most frequent binary ops
+// (bench/blocks.ts) and the GELU's erf and the softmax's exp at the same
+// shapes, then a ladder of sizes for the crossover that sets WASM_BINARY_MIN.
 // `npx tsx bench/elementwise.ts` prints both tables.
 //
 // CPU time (process.cpuUsage, user + system) rather than wall time, so other
 // jobs on the machine stretch neither side; JS and Wasm alternate round by
 // round and the median round is reported.
 import { pathToFileURL } from 'node:url';
-import type { BinaryName } from '../src/tensor/primitives.js';
-import { binary as jsBinary } from '../src/kernels/cpu/elementwise.js';
+import type { BinaryName, UnaryName } from '../src/tensor/primitives.js';
+import { binary as jsBinary, unary as jsUnary } from '../src/kernels/cpu/elementwise.js';
 import { WASM_BINARY_MIN, tryWasmBinary, wasmBinaryAvailable } from '../src/kernels/cpu/wasm/binary.js';
+import { WASM_UNARY_MIN, tryWasmUnary, wasmUnaryAvailable } from '../src/kernels/cpu/wasm/unary.js';
 import { markdownTable } from '../src/report/markdown.js';
 import { median } from './timing.js';
 
 export interface ElementwiseRow {
-  op: string; a: number[]; b: number[];
+  /** b is absent for a unary op. */
+  op: string; a: number[]; b?: number[];
   /** CPU ns per output element, median over rounds. */
   jsNs: number; wasmNs: number;
 }
-export interface ElementwiseBench { wasm: boolean; threshold: number; shapes: ElementwiseRow[]; ladder: ElementwiseRow[] }
+/** threshold, unaryThreshold: the output sizes from which the binary and the unary ops take the Wasm path. */
+export interface ElementwiseBench { wasm: boolean; threshold: number; unaryThreshold: number; shapes: ElementwiseRow[]; ladder: ElementwiseRow[] }
 
-interface Case { op: BinaryName; a: number[]; b: number[] }
+type Case = { op: BinaryName; a: number[]; b: number[] } | { op: UnaryName; a: number[]; b?: undefined };
 
 /** The sweep's hot binary ops: same shapes, a scalar per row, a bias row, a scalar. */
 const SHAPES: Case[] = [
@@ -37,6 +41,9 @@ const SHAPES: Case[] = [
   { op: 'mul', a: [64, 17, 48], b: [48] },
   { op: 'add', a: [64, 17, 48], b: [48] },
   { op: 'mul', a: [64, 17, 48], b: [] },
+  { op: 'erf', a: [64, 17, 96] }, { op: 'erf', a: [64, 17, 48] },
+  { op: 'exp', a: [64, 17, 96] }, { op: 'exp', a: [64, 17, 48] },
+  { op: 'tanh', a: [64, 17, 96] }, { op: 'tanh', a: [64, 17, 48] },
 ];
 
 /** Sizes around the crossover: same shapes, and rows of 16 (shorter than the sweep's 48: the harder case) against one scalar per row. */
@@ -56,11 +63,22 @@ function cpuMs(f: () => void, reps: number): number {
   return (d.user + d.system) / 1000;
 }
 
+/** Unary inputs: activations-like values, spread over both erf branches and into exp's and tanh's tails. */
+const signedArray = (n: number) => Float32Array.from({ length: n }, () => 6 * (Math.random() - 0.5));
+
 function race(c: Case, rounds: number): ElementwiseRow {
-  const out = c.a.length >= c.b.length ? c.a : c.b, len = sizeOf(out);
-  const a = randomArray(sizeOf(c.a)), b = randomArray(sizeOf(c.b)), o = new Float32Array(len);
-  const js = () => jsBinary(c.op, a, c.a, b, c.b, o, out);
-  const wasm = () => { if (!tryWasmBinary(c.op, a, c.a, b, c.b, o, out)) throw new Error(`bench: Wasm declined ${c.op} ${c.a} ∘ ${c.b}`); };
+  const out = c.b === undefined || c.a.length >= c.b.length ? c.a : c.b, len = sizeOf(out);
+  const a = c.b === undefined ? signedArray(len) : randomArray(sizeOf(c.a)), o = new Float32Array(len);
+  let js: () => void, wasm: () => void;
+  if (c.b === undefined) {
+    const op = c.op;
+    js = () => jsUnary(op, a, o);
+    wasm = () => { if (!tryWasmUnary(op, a, o)) throw new Error(`bench: Wasm declined ${op} [${c.a}]`); };
+  } else {
+    const { op, b: bShape } = c, b = randomArray(sizeOf(bShape));
+    js = () => jsBinary(op, a, c.a, b, bShape, o, out);
+    wasm = () => { if (!tryWasmBinary(op, a, c.a, b, bShape, o, out)) throw new Error(`bench: Wasm declined ${op} ${c.a} ∘ ${bShape}`); };
+  }
   const reps = Math.max(1, Math.ceil(4e6 / len)); // ~4M elements a sample: ≥ ~2 ms at Wasm speed, above cpuUsage's resolution
   for (const f of [js, wasm]) cpuMs(f, reps); // warm-up: JIT tier-up, memory growth
   const ns: Record<'js' | 'wasm', number[]> = { js: [], wasm: [] };
@@ -73,16 +91,17 @@ function race(c: Case, rounds: number): ElementwiseRow {
 
 /** Both tables; every row throws if the Wasm path is missing or declines a case. */
 export function benchElementwise(rounds = 7): ElementwiseBench {
-  const wasm = wasmBinaryAvailable();
-  if (!wasm) return { wasm, threshold: WASM_BINARY_MIN, shapes: [], ladder: [] };
-  return { wasm, threshold: WASM_BINARY_MIN, shapes: SHAPES.map((c) => race(c, rounds)), ladder: LADDER.map((c) => race(c, rounds)) };
+  const wasm = wasmBinaryAvailable() && wasmUnaryAvailable();
+  const threshold = WASM_BINARY_MIN, unaryThreshold = WASM_UNARY_MIN;
+  if (!wasm) return { wasm, threshold, unaryThreshold, shapes: [], ladder: [] };
+  return { wasm, threshold, unaryThreshold, shapes: SHAPES.map((c) => race(c, rounds)), ladder: LADDER.map((c) => race(c, rounds)) };
 }
 
 /** Markdown rows: ns per element each way and the speed-up. */
 export function elementwiseTable(rows: ElementwiseRow[]): { header: string[]; rows: (string | number)[][] } {
   return {
     header: ['op (float32)', 'elements', 'JS ns/elem', 'Wasm ns/elem', 'JS / Wasm'],
-    rows: rows.map((r) => [`${r.op} [${r.a}] ∘ [${r.b}]`, sizeOf(r.a.length >= r.b.length ? r.a : r.b),
+    rows: rows.map((r) => [r.b ? `${r.op} [${r.a}] ∘ [${r.b}]` : `${r.op} [${r.a}]`, sizeOf(!r.b || r.a.length >= r.b.length ? r.a : r.b),
       r.jsNs.toFixed(3), r.wasmNs.toFixed(3), `${(r.jsNs / r.wasmNs).toFixed(2)}×`]),
   };
 }

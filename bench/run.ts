@@ -56,7 +56,7 @@ if (wasmGemm.tfjsError) md.push(`tfjs-backend-wasm did not start: ${wasmGemm.tfj
 const elementwise = benchElementwise(runs);
 if (elementwise.wasm) {
   const t = elementwiseTable(elementwise.shapes);
-  md.push(`Float32 elementwise ops at the ViT-small shapes: the JS loops against the Wasm SIMD path (used from ${elementwise.threshold} output elements), ` +
+  md.push(`Float32 elementwise ops at the ViT-small shapes: the JS loops against the Wasm SIMD path (used from ${elementwise.threshold} output elements, ${elementwise.unaryThreshold} for exp/tanh/erf), ` +
     'CPU time per element (process.cpuUsage), interleaved in this run:', '', markdownTable(t.header, t.rows), '');
 } else md.push('No WebAssembly SIMD in this runtime: elementwise ops run the JS loops only.', '');
 

@@ -58,6 +58,8 @@ export interface CpuBackendOptions {
   gemmName?: string;
   /** The add/sub/mul/div/greater/equal kernel (contract of `binary` in elementwise.ts); the plain loops unless a faster one is supplied. */
   binary?: typeof binary;
+  /** The neg/exp/log/sqrt/tanh/erf kernel (contract of `unary` in elementwise.ts); the plain loops unless a faster one is supplied. */
+  unary?: typeof unary;
   /** Allocator for float storage (for example SharedArrayBuffer-backed arrays the gemm workers can read). */
   alloc?: (dtype: DType, n: number) => AnyTypedArray;
 }
@@ -69,12 +71,14 @@ export class CpuBackend implements Backend {
   private bytes = 0;
   private readonly gemm: Gemm;
   private readonly binary: typeof binary;
+  private readonly unary: typeof unary;
   private readonly alloc: (dtype: DType, n: number) => AnyTypedArray;
   private readonly pool = new ArrayPool(256 * 2 ** 20, 1024);
 
   constructor(opts: CpuBackendOptions = {}) {
     this.gemm = opts.gemm ?? matmulReference;
     this.binary = opts.binary ?? binary;
+    this.unary = opts.unary ?? unary;
     this.alloc = opts.alloc ?? arrayFor;
     this.device = `CPU (${os.cpus().length} cores, ${opts.gemm ? opts.gemmName ?? 'tiled gemm' : 'reference gemm'})`;
   }
@@ -137,7 +141,7 @@ export class CpuBackend implements Backend {
     const lastDim = sh[0][sh[0].length - 1];
     switch (op.op) {
       case 'neg': case 'exp': case 'log': case 'sqrt': case 'tanh': case 'erf':
-        unary(op.op, x[0], out); break;
+        this.unary(op.op, x[0], out); break;
       case 'add': case 'sub': case 'mul': case 'div': case 'greater': case 'equal':
         this.binary(op.op, x[0], sh[0], x[1], sh[1], out, outShape); break;
       case 'where': where(x[0], sh[0], x[1], sh[1], x[2], sh[2], out, outShape); break;

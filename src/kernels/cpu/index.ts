@@ -1,12 +1,14 @@
 /**
  * The CPU backend as heterograd uses it: the reference loops plus the tiled,
  * two-thread gemm, float32 on the Wasm SIMD kernel, and float32 add/sub/mul/div
- * on Wasm SIMD for large outputs (JS where Wasm SIMD is missing, and for float64).
+ * and exp/tanh/erf on Wasm SIMD for large outputs (JS where Wasm SIMD is
+ * missing, and for float64).
  */
 import { CpuBackend } from './backend.js';
 import { allocFloat } from './gemm.js';
 import { wasmBinary } from './wasm/binary.js';
 import { wasmGemm, wasmGemmKind } from './wasm/gemm.js';
+import { wasmUnary } from './wasm/unary.js';
 import { arrayFor, type DType } from '../../tensor/dtype.js';
 
 export { CpuBackend, type CpuBackendOptions } from './backend.js';
@@ -20,6 +22,6 @@ const alloc = (dtype: DType, n: number) => (dtype === 'int32' ? arrayFor(dtype, 
 export function createCpuBackend(): CpuBackend {
   const simd = wasmGemmKind();
   const gemmName = simd === 'none' ? 'tiled JS gemm (no Wasm SIMD)'
-    : `tiled gemm, float32 on Wasm ${simd === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD'}; float32 add/sub/mul/div on Wasm SIMD`;
-  return new CpuBackend({ gemm: wasmGemm, alloc, gemmName, binary: wasmBinary });
+    : `tiled gemm, float32 on Wasm ${simd === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD'}; float32 add/sub/mul/div, exp/tanh/erf on Wasm SIMD`;
+  return new CpuBackend({ gemm: wasmGemm, alloc, gemmName, binary: wasmBinary, unary: wasmUnary });
 }

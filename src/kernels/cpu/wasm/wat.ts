@@ -1,6 +1,7 @@
 // A tiny assembler from a subset of WebAssembly text (WAT) to a binary module,
 // so the Wasm gemm ships as readable source rather than an opaque blob and
-// needs no toolchain. It knows exactly what kernel.ts and binary-kernel.ts use:
+// needs no toolchain. It knows exactly what kernel.ts, binary-kernel.ts and
+// unary-kernel.ts use:
 //
 //   (module
 //     (import "env" "memory" (memory MIN MAX shared))
@@ -12,7 +13,7 @@
 // Spec: https://webassembly.github.io/spec/core/binary/ (section ids, LEB128,
 // opcodes; SIMD opcodes sit behind the 0xfd prefix).
 
-type Imm = 'none' | 'local' | 'label' | 'block' | 'call' | 'i32' | 'mem' | 'lane';
+type Imm = 'none' | 'local' | 'label' | 'block' | 'call' | 'i32' | 'mem' | 'lane' | 'memlane' | 'v128';
 /** Mnemonic → opcode bytes (before immediates), immediate kind, natural alignment (log2 bytes) of memory ops. */
 const OPS: Record<string, [number[], Imm, number?]> = {
   'block': [[0x02], 'block'], 'loop': [[0x03], 'block'], 'if': [[0x04], 'block'],
@@ -36,6 +37,19 @@ const OPS: Record<string, [number[], Imm, number?]> = {
   'f32x4.mul': [[0xfd, 0xe6, 0x01], 'none'], 'f32x4.div': [[0xfd, 0xe7, 0x01], 'none'],
   // Relaxed SIMD: a·b + c, fused or not as the hardware prefers (one rounding with FMA).
   'f32x4.relaxed_madd': [[0xfd, 0x85, 0x02], 'none'],
+  // For unary-kernel.ts: float32 pairs widened to float64 lanes and back, and the bit tricks of its exp.
+  'v128.const': [[0xfd, 0x0c], 'v128'],
+  'v128.load32_zero': [[0xfd, 0x5c], 'mem', 2], 'v128.load64_zero': [[0xfd, 0x5d], 'mem', 3],
+  'v128.store32_lane': [[0xfd, 0x5a], 'memlane', 2], 'v128.store64_lane': [[0xfd, 0x5b], 'memlane', 3],
+  'v128.and': [[0xfd, 0x4e], 'none'], 'v128.or': [[0xfd, 0x50], 'none'], 'v128.bitselect': [[0xfd, 0x52], 'none'],
+  'f64x2.lt': [[0xfd, 0x49], 'none'],
+  'f32x4.demote_f64x2_zero': [[0xfd, 0x5e], 'none'], 'f64x2.promote_low_f32x4': [[0xfd, 0x5f], 'none'],
+  'i64x2.shl': [[0xfd, 0xcb, 0x01], 'none'], 'i64x2.add': [[0xfd, 0xce, 0x01], 'none'],
+  'f64x2.abs': [[0xfd, 0xec, 0x01], 'none'], 'f64x2.add': [[0xfd, 0xf0, 0x01], 'none'],
+  'f64x2.sub': [[0xfd, 0xf1, 0x01], 'none'], 'f64x2.mul': [[0xfd, 0xf2, 0x01], 'none'],
+  'f64x2.div': [[0xfd, 0xf3, 0x01], 'none'],
+  // Pseudo-min/max: pmin(a, b) = b < a ? b : a, one instruction on x64; with the variable as a, NaN passes through.
+  'f64x2.pmin': [[0xfd, 0xf6, 0x01], 'none'], 'f64x2.pmax': [[0xfd, 0xf7, 0x01], 'none'],
 };
 const TYPES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
@@ -136,6 +150,13 @@ function compileFunc(f: SExpr[], funcIndex: Map<string, number>) {
       case 'call': code.push(...uleb(funcIndex.get(arg()) ?? fail(`unknown function ${toks[i]}`))); break;
       case 'i32': code.push(...sleb(Number(arg()))); break;
       case 'lane': code.push(Number(arg())); break;
+      case 'v128': {
+        const shape = arg(), n = LANES[shape] ?? fail(`v128.const: unknown shape ${shape}`);
+        code.push(...v128Const(shape, toks.slice(i + 1, i + 1 + n)));
+        i += n;
+        break;
+      }
+      case 'memlane':
       case 'mem': {
         let offset = 0, a = align!;
         while (/^(offset|align)=/.test(toks[i + 1] ?? '')) {
@@ -143,6 +164,7 @@ function compileFunc(f: SExpr[], funcIndex: Map<string, number>) {
           if (key === 'offset') offset = Number(v); else a = Math.log2(Number(v));
         }
         code.push(...uleb(a), ...uleb(offset));
+        if (imm === 'memlane') code.push(Number(arg()));
         break;
       }
     }
@@ -156,6 +178,24 @@ function compileFunc(f: SExpr[], funcIndex: Map<string, number>) {
   }
   const body = [...vec(runs.map(([n, t]) => [...uleb(n), t])), ...code, 0x0b];
   return { params, results, exportName, body };
+}
+
+/** Lanes of each v128.const shape. */
+const LANES: Record<string, number> = { i32x4: 4, f32x4: 4, i64x2: 2, f64x2: 2 };
+
+/** `v128.const SHAPE v…` → its 16 little-endian bytes (values as JS writes numbers; i64 lanes as integers). */
+function v128Const(shape: string, values: string[]): number[] {
+  if (values.length !== LANES[shape]) fail(`v128.const ${shape} needs ${LANES[shape]} values`);
+  const view = new DataView(new ArrayBuffer(16));
+  values.forEach((v, k) => {
+    const num = Number(v);
+    if (shape !== 'i64x2' && Number.isNaN(num)) fail(`v128.const: bad value ${v}`);
+    if (shape === 'f64x2') view.setFloat64(8 * k, num, true);
+    else if (shape === 'f32x4') view.setFloat32(4 * k, num, true);
+    else if (shape === 'i32x4') view.setInt32(4 * k, num, true);
+    else view.setBigInt64(8 * k, BigInt.asIntN(64, BigInt(v)), true);
+  });
+  return [...new Uint8Array(view.buffer)];
 }
 
 function parse(src: string): SExpr {

@@ -1,0 +1,100 @@
+// Float32 exp, tanh and erf on the Wasm SIMD kernels of unary-kernel.ts, for
+// the fast CPU backend. The JS loops of ../elementwise.ts stay the readable
+// specification, and run everything this path does not take: float64, the
+// other unary ops, small outputs, and runtimes without Wasm SIMD.
+//
+// Each call copies x into the module's linear memory (TypedArray.set, a
+// memcpy), runs the kernel in place there, and copies the result out. One
+// module instance lives on the calling thread; its memory grows to the largest
+// call seen (Wasm memory never shrinks) up to 1 GiB, past which JS runs.
+import type { AnyTypedArray } from '../../../tensor/dtype.js';
+import type { UnaryName } from '../../../tensor/primitives.js';
+import { unary as jsUnary } from '../elementwise.js';
+import { detectWasmSimd } from './gemm.js';
+import { UNARY_MAX_PAGES, WASM_UNARY_OPS, type WasmUnaryOp, unaryWat } from './unary-kernel.js';
+import { assemble } from './wat.js';
+
+/**
+ * Outputs with fewer elements than this run the JS loops: below it the fixed
+ * cost of a call (the copy in and out, the JS → Wasm call, ~0.2 µs) outweighs
+ * the faster arithmetic. Measured crossover (CPU time, Node 20 on a loaded
+ * 2-vCPU EPYC, JS / Wasm ns per element): exp 9.9 / 18.8 at 8 elements,
+ * 10.6 / 10.7 at 16, 9.7 / 6.9 at 32; erf 26 / 33 at 8, 31 / 26 at 16,
+ * 24 / 11 at 32. At the ViT-small shapes see `npx tsx bench/elementwise.ts`.
+ */
+export const WASM_UNARY_MIN = 32;
+
+/** (src, dst, n): byte addresses and a count of floats. */
+type Kernel1 = (src: number, dst: number, n: number) => void;
+interface Kernel { memory: WebAssembly.Memory; f32: Float32Array; fns: Record<WasmUnaryOp, Kernel1> }
+
+let kernel: Kernel | null | undefined; // undefined: not loaded yet; null: unavailable
+let calls = 0;
+
+/** Compiles the module on first use; null (after one line on stderr) where Wasm SIMD is missing. */
+function load(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  if (detectWasmSimd() === 'none') {
+    process.stderr.write('heterograd: this runtime has no WebAssembly SIMD; float32 exp/tanh/erf use the JavaScript loops\n');
+    return (kernel = null);
+  }
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: UNARY_MAX_PAGES });
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(assemble(unaryWat())), { env: { memory } }).exports;
+  const fns = Object.fromEntries(WASM_UNARY_OPS.map((op) => [op, exports[op] as Kernel1])) as Record<WasmUnaryOp, Kernel1>;
+  return (kernel = { memory, f32: new Float32Array(memory.buffer), fns });
+}
+
+/** True when float32 exp/tanh/erf of the fast backend run on Wasm SIMD; false when they fall back to JS. */
+export function wasmUnaryAvailable(): boolean {
+  return load() !== null;
+}
+
+/** Kernel calls made so far (tests check which backend runs the Wasm path). */
+export function wasmUnaryCalls(): number {
+  return calls;
+}
+
+/** Test hook: forget the loaded module so the next call probes the runtime again. */
+export function resetWasmUnary(): void {
+  kernel = undefined;
+}
+
+/** Grows the memory to hold `bytes`; false past UNARY_MAX_PAGES (the caller then runs JS). */
+function reserve(w: Kernel, bytes: number): boolean {
+  const pages = Math.ceil(bytes / 65536), have = w.memory.buffer.byteLength / 65536;
+  if (pages > UNARY_MAX_PAGES) return false;
+  // Grow by half again at least, so a run of slowly larger calls grows rarely; growing detaches the old view.
+  if (pages > have) w.memory.grow(Math.min(UNARY_MAX_PAGES, Math.max(pages, Math.ceil(have * 1.5))) - have);
+  if (w.f32.buffer !== w.memory.buffer) w.f32 = new Float32Array(w.memory.buffer);
+  return true;
+}
+
+const isWasmOp = (name: UnaryName): name is WasmUnaryOp => (WASM_UNARY_OPS as readonly string[]).includes(name);
+
+/**
+ * out[i] = f(a[i]) with the contract of the JS `unary` of ../elementwise.ts;
+ * float32 exp/tanh/erf of at least WASM_UNARY_MIN elements run on Wasm SIMD
+ * when the runtime has it (accuracy in unary-kernel.ts). a, out: same length.
+ */
+export function wasmUnary(name: UnaryName, a: AnyTypedArray, out: AnyTypedArray): void {
+  if (out.length >= WASM_UNARY_MIN && tryWasmUnary(name, a, out)) return;
+  jsUnary(name, a, out);
+}
+
+/**
+ * Runs out = f(a) on the Wasm kernel at any size and returns true, or returns
+ * false without touching out when this path does not apply (not float32
+ * exp/tanh/erf, no Wasm SIMD, past the memory limit). Exported for the tests
+ * and the bench, which time it below WASM_UNARY_MIN.
+ */
+export function tryWasmUnary(name: UnaryName, a: AnyTypedArray, out: AnyTypedArray): boolean {
+  if (!isWasmOp(name) || !(a instanceof Float32Array && out instanceof Float32Array)) return false;
+  if (a.length !== out.length) throw new Error(`wasmUnary ${name}: input has ${a.length} elements, output ${out.length}`);
+  const w = load();
+  if (!w || !reserve(w, 4 * a.length)) return false;
+  w.f32.set(a, 0);
+  w.fns[name](0, 0, a.length);
+  calls++;
+  out.set(w.f32.subarray(0, a.length));
+  return true;
+}

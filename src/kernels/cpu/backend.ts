@@ -58,6 +58,8 @@ export interface CpuBackendOptions {
   gemmName?: string;
   /** The add/sub/mul/div/greater/equal kernel (contract of `binary` in elementwise.ts); the plain loops unless a faster one is supplied. */
   binary?: typeof binary;
+  /** The sum/max kernel (contract of `reduce` in reduce.ts); the plain loops unless a faster one is supplied. */
+  reduce?: typeof reduce;
   /** Allocator for float storage (for example SharedArrayBuffer-backed arrays the gemm workers can read). */
   alloc?: (dtype: DType, n: number) => AnyTypedArray;
 }
@@ -69,12 +71,14 @@ export class CpuBackend implements Backend {
   private bytes = 0;
   private readonly gemm: Gemm;
   private readonly binary: typeof binary;
+  private readonly reduce: typeof reduce;
   private readonly alloc: (dtype: DType, n: number) => AnyTypedArray;
   private readonly pool = new ArrayPool(256 * 2 ** 20, 1024);
 
   constructor(opts: CpuBackendOptions = {}) {
     this.gemm = opts.gemm ?? matmulReference;
     this.binary = opts.binary ?? binary;
+    this.reduce = opts.reduce ?? reduce;
     this.alloc = opts.alloc ?? arrayFor;
     this.device = `CPU (${os.cpus().length} cores, ${opts.gemm ? opts.gemmName ?? 'tiled gemm' : 'reference gemm'})`;
   }
@@ -141,7 +145,7 @@ export class CpuBackend implements Backend {
       case 'add': case 'sub': case 'mul': case 'div': case 'greater': case 'equal':
         this.binary(op.op, x[0], sh[0], x[1], sh[1], out, outShape); break;
       case 'where': where(x[0], sh[0], x[1], sh[1], x[2], sh[2], out, outShape); break;
-      case 'sum': case 'max': reduce(op.op, x[0], sh[0], out, outShape); break;
+      case 'sum': case 'max': this.reduce(op.op, x[0], sh[0], out, outShape); break;
       case 'reshape': throw new Error('internal: reshape shares its input (see run)');
       case 'transpose': transpose(x[0], sh[0], op.perm, out); break;
       case 'broadcast': broadcastTo(x[0], sh[0], out, outShape); break;

@@ -6,6 +6,7 @@
 import { CpuBackend } from './backend.js';
 import { allocFloat } from './gemm.js';
 import { wasmBinary } from './wasm/binary.js';
+import { wasmReduce } from './wasm/reduce.js';
 import { wasmGemm, wasmGemmKind } from './wasm/gemm.js';
 import { arrayFor, type DType } from '../../tensor/dtype.js';
 
@@ -21,5 +22,5 @@ export function createCpuBackend(): CpuBackend {
   const simd = wasmGemmKind();
   const gemmName = simd === 'none' ? 'tiled JS gemm (no Wasm SIMD)'
     : `tiled gemm, float32 on Wasm ${simd === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD'}; float32 add/sub/mul/div on Wasm SIMD`;
-  return new CpuBackend({ gemm: wasmGemm, alloc, gemmName, binary: wasmBinary });
+  return new CpuBackend({ gemm: wasmGemm, alloc, gemmName, binary: wasmBinary, reduce: wasmReduce });
 }

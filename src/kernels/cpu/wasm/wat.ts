@@ -1,6 +1,6 @@
 // A tiny assembler from a subset of WebAssembly text (WAT) to a binary module,
 // so the Wasm gemm ships as readable source rather than an opaque blob and
-// needs no toolchain. It knows exactly what kernel.ts and binary-kernel.ts use:
+// needs no toolchain. It knows exactly what kernel.ts, binary-kernel.ts and reduce-kernel.ts use:
 //
 //   (module
 //     (import "env" "memory" (memory MIN MAX shared))
@@ -36,6 +36,12 @@ const OPS: Record<string, [number[], Imm, number?]> = {
   'f32x4.mul': [[0xfd, 0xe6, 0x01], 'none'], 'f32x4.div': [[0xfd, 0xe7, 0x01], 'none'],
   // Relaxed SIMD: a·b + c, fused or not as the hardware prefers (one rounding with FMA).
   'f32x4.relaxed_madd': [[0xfd, 0x85, 0x02], 'none'],
+  // Float64 accumulation for the float32 reductions (reduce-kernel.ts): promote, add in f64, round once.
+  'f64.add': [[0xa0], 'none'], 'f64.promote_f32': [[0xbb], 'none'], 'f32.demote_f64': [[0xb6], 'none'],
+  'f32.convert_i32_s': [[0xb2], 'none'],
+  'i32x4.splat': [[0xfd, 0x11], 'none'], 'f64x2.extract_lane': [[0xfd, 0x21], 'lane'],
+  'v128.load64_zero': [[0xfd, 0x5d], 'mem', 3], 'f64x2.promote_low_f32x4': [[0xfd, 0x5f], 'none'],
+  'f64x2.add': [[0xfd, 0xf0, 0x01], 'none'],
 };
 const TYPES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 

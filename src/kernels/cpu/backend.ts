@@ -60,6 +60,8 @@ export interface CpuBackendOptions {
   binary?: typeof binary;
   /** The sum/max kernel (contract of `reduce` in reduce.ts); the plain loops unless a faster one is supplied. */
   reduce?: typeof reduce;
+  /** The softmax and layernorm row kernels (contracts of rows.ts); the plain loops unless faster ones are supplied. */
+  rows?: { softmax: typeof softmax; layernorm: typeof layernorm };
   /** Allocator for float storage (for example SharedArrayBuffer-backed arrays the gemm workers can read). */
   alloc?: (dtype: DType, n: number) => AnyTypedArray;
 }
@@ -72,6 +74,7 @@ export class CpuBackend implements Backend {
   private readonly gemm: Gemm;
   private readonly binary: typeof binary;
   private readonly reduce: typeof reduce;
+  private readonly rows: { softmax: typeof softmax; layernorm: typeof layernorm };
   private readonly alloc: (dtype: DType, n: number) => AnyTypedArray;
   private readonly pool = new ArrayPool(256 * 2 ** 20, 1024);
 
@@ -79,6 +82,7 @@ export class CpuBackend implements Backend {
     this.gemm = opts.gemm ?? matmulReference;
     this.binary = opts.binary ?? binary;
     this.reduce = opts.reduce ?? reduce;
+    this.rows = opts.rows ?? { softmax, layernorm };
     this.alloc = opts.alloc ?? arrayFor;
     this.device = `CPU (${os.cpus().length} cores, ${opts.gemm ? opts.gemmName ?? 'tiled gemm' : 'reference gemm'})`;
   }
@@ -163,8 +167,8 @@ export class CpuBackend implements Backend {
         const [b, c] = outShape;
         col2im(x[0], { b, c, h: op.h, w: op.w, kh: op.kh, kw: op.kw, stride: op.stride, pad: op.pad }, out); break;
       }
-      case 'softmax': softmax(x[0], lastDim, out); break;
-      case 'layernorm': layernorm(x[0], lastDim, op.eps, out); break;
+      case 'softmax': this.rows.softmax(x[0], lastDim, out); break;
+      case 'layernorm': this.rows.layernorm(x[0], lastDim, op.eps, out); break;
       default: noKernel('cpu', op);
     }
   }

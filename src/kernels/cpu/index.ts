@@ -7,6 +7,7 @@ import { CpuBackend } from './backend.js';
 import { allocFloat } from './gemm.js';
 import { wasmBinary } from './wasm/binary.js';
 import { wasmReduce } from './wasm/reduce.js';
+import { wasmLayernorm, wasmSoftmax } from './wasm/rows.js';
 import { wasmGemm, wasmGemmKind } from './wasm/gemm.js';
 import { arrayFor, type DType } from '../../tensor/dtype.js';
 
@@ -22,5 +23,6 @@ export function createCpuBackend(): CpuBackend {
   const simd = wasmGemmKind();
   const gemmName = simd === 'none' ? 'tiled JS gemm (no Wasm SIMD)'
     : `tiled gemm, float32 on Wasm ${simd === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD'}; float32 add/sub/mul/div on Wasm SIMD`;
-  return new CpuBackend({ gemm: wasmGemm, alloc, gemmName, binary: wasmBinary, reduce: wasmReduce });
+  return new CpuBackend({ gemm: wasmGemm, alloc, gemmName, binary: wasmBinary, reduce: wasmReduce,
+    rows: { softmax: wasmSoftmax, layernorm: wasmLayernorm } });
 }

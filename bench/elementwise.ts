@@ -16,6 +16,8 @@ import { binary as jsBinary } from '../src/kernels/cpu/elementwise.js';
 import { WASM_BINARY_MIN, tryWasmBinary, wasmBinaryAvailable } from '../src/kernels/cpu/wasm/binary.js';
 import { reduce as jsReduce } from '../src/kernels/cpu/reduce.js';
 import { WASM_REDUCE_MIN, tryWasmSum, wasmReduceAvailable } from '../src/kernels/cpu/wasm/reduce.js';
+import { layernorm as jsLayernorm, softmax as jsSoftmax } from '../src/kernels/cpu/rows.js';
+import { tryWasmLayernorm, tryWasmSoftmax } from '../src/kernels/cpu/wasm/rows.js';
 import { markdownTable } from '../src/report/markdown.js';
 import { median } from './timing.js';
 
@@ -27,7 +29,7 @@ export interface ElementwiseRow {
 }
 export interface ElementwiseBench {
   wasm: boolean; threshold: number; shapes: ElementwiseRow[]; ladder: ElementwiseRow[];
-  /** Float32 sums: the ViT shapes and the crossover ladder (Wasm from sumThreshold input elements). */
+  /** Float32 sums (then softmax and layernorm rows) at the ViT shapes, and the sums' crossover ladder (Wasm from sumThreshold input elements). */
   sumThreshold: number; sums: ElementwiseRow[]; sumLadder: ElementwiseRow[];
 }
 
@@ -90,6 +92,15 @@ function raceSum([xShape, outShape]: [number[], number[]], rounds: number): Elem
   return { op: 'sum', a: xShape, b: outShape, ...alternate(js, wasm, len, rounds) };
 }
 
+/** The fused rows at the ViT-small shapes: softmax over attention rows of 17, layernorm over rows of 48 (a is the shape, b empty). */
+function raceRows(op: 'softmax' | 'layernorm', shape: number[], rounds: number): ElementwiseRow {
+  const len = sizeOf(shape), n = shape[shape.length - 1], x = randomArray(len), o = new Float32Array(len);
+  const js = op === 'softmax' ? () => jsSoftmax(x, n, o) : () => jsLayernorm(x, n, 1e-5, o);
+  const ok = op === 'softmax' ? () => tryWasmSoftmax(x, n, o) : () => tryWasmLayernorm(x, n, 1e-5, o);
+  const wasm = () => { if (!ok()) throw new Error(`bench: Wasm declined ${op} [${shape}]`); };
+  return { op, a: shape, b: [], ...alternate(js, wasm, len, rounds) };
+}
+
 /** Median CPU ns per element of js and wasm, `len` elements a call, alternating round by round. */
 function alternate(js: () => void, wasm: () => void, len: number, rounds: number): { jsNs: number; wasmNs: number } {
   const reps = Math.max(1, Math.ceil(4e6 / len)); // ~4M elements a sample: ≥ ~2 ms at Wasm speed, above cpuUsage's resolution
@@ -109,7 +120,8 @@ export function benchElementwise(rounds = 7): ElementwiseBench {
   if (!wasm) return none;
   return {
     ...none, shapes: SHAPES.map((c) => race(c, rounds)), ladder: LADDER.map((c) => race(c, rounds)),
-    sums: SUMS.map((c) => raceSum(c, rounds)), sumLadder: SUM_LADDER.map((c) => raceSum(c, rounds)),
+    sums: [...SUMS.map((c) => raceSum(c, rounds)), raceRows('softmax', [64, 4, 17, 17], rounds), raceRows('layernorm', [64, 17, 48], rounds)],
+    sumLadder: SUM_LADDER.map((c) => raceSum(c, rounds)),
   };
 }
 
@@ -117,7 +129,7 @@ export function benchElementwise(rounds = 7): ElementwiseBench {
 export function elementwiseTable(rows: ElementwiseRow[]): { header: string[]; rows: (string | number)[][] } {
   return {
     header: ['op (float32)', 'elements', 'JS ns/elem', 'Wasm ns/elem', 'JS / Wasm'],
-    rows: rows.map((r) => [r.op === 'sum' ? `sum [${r.a}] → [${r.b}]` : `${r.op} [${r.a}] ∘ [${r.b}]`,
+    rows: rows.map((r) => [r.op === 'sum' ? `sum [${r.a}] → [${r.b}]` : r.b.length === 0 ? `${r.op} [${r.a}]` : `${r.op} [${r.a}] ∘ [${r.b}]`,
       r.op === 'sum' ? sizeOf(r.a) : sizeOf(r.a.length >= r.b.length ? r.a : r.b),
       r.jsNs.toFixed(3), r.wasmNs.toFixed(3), `${(r.jsNs / r.wasmNs).toFixed(2)}×`]),
   };
@@ -127,7 +139,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const b = benchElementwise();
   if (!b.wasm) console.log('no WebAssembly SIMD in this runtime: nothing to compare');
   const tables = [['ViT-small sweep shapes', b.shapes], [`crossover (WASM_BINARY_MIN = ${b.threshold})`, b.ladder],
-    ['sums at the ViT-small shapes (ns per input element)', b.sums], [`sum crossover (WASM_REDUCE_MIN = ${b.sumThreshold})`, b.sumLadder]] as const;
+    ['sums, softmax and layernorm at the ViT-small shapes (ns per input element)', b.sums], [`sum crossover (WASM_REDUCE_MIN = ${b.sumThreshold})`, b.sumLadder]] as const;
   for (const [title, rows] of tables) {
     const t = elementwiseTable(rows);
     console.log(`${title}, CPU time:\n\n${markdownTable(t.header, t.rows)}\n`);

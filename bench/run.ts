@@ -59,7 +59,7 @@ if (elementwise.wasm) {
   md.push(`Float32 elementwise ops at the ViT-small shapes: the JS loops against the Wasm SIMD path (used from ${elementwise.threshold} output elements), ` +
     'CPU time per element (process.cpuUsage), interleaved in this run:', '', markdownTable(t.header, t.rows), '');
   const ts = elementwiseTable(elementwise.sums);
-  md.push(`Float32 sums at the ViT-small shapes (Wasm SIMD from ${elementwise.sumThreshold} input elements), CPU time per input element:`,
+  md.push(`Float32 sums (Wasm SIMD from ${elementwise.sumThreshold} input elements), softmax and layernorm at the ViT-small shapes, CPU time per input element:`,
     '', markdownTable(ts.header, ts.rows), '');
 } else md.push('No WebAssembly SIMD in this runtime: elementwise ops run the JS loops only.', '');
 

@@ -58,6 +58,9 @@ if (elementwise.wasm) {
   const t = elementwiseTable(elementwise.shapes);
   md.push(`Float32 elementwise ops at the ViT-small shapes: the JS loops against the Wasm SIMD path (used from ${elementwise.threshold} output elements, ${elementwise.unaryThreshold} for exp/tanh/erf), ` +
     'CPU time per element (process.cpuUsage), interleaved in this run:', '', markdownTable(t.header, t.rows), '');
+  const ts = elementwiseTable(elementwise.sums);
+  md.push(`Float32 sums (Wasm SIMD from ${elementwise.sumThreshold} input elements), softmax and layernorm at the ViT-small shapes, CPU time per input element:`,
+    '', markdownTable(ts.header, ts.rows), '');
 } else md.push('No WebAssembly SIMD in this runtime: elementwise ops run the JS loops only.', '');
 
 const modelRows = benchModels(runs);

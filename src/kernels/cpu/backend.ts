@@ -97,6 +97,10 @@ export interface CpuBackendOptions {
   binary?: typeof binary;
   /** The neg/exp/log/sqrt/tanh/erf kernel (contract of `unary` in elementwise.ts); the plain loops unless a faster one is supplied. */
   unary?: typeof unary;
+  /** The sum/max kernel (contract of `reduce` in reduce.ts); the plain loops unless a faster one is supplied. */
+  reduce?: typeof reduce;
+  /** The softmax and layernorm row kernels (contracts of rows.ts); the plain loops unless faster ones are supplied. */
+  rows?: { softmax: typeof softmax; layernorm: typeof layernorm };
   /** Allocator for float storage (for example SharedArrayBuffer-backed arrays the gemm workers can read). */
   alloc?: (dtype: DType, n: number) => AnyTypedArray;
 }
@@ -109,6 +113,8 @@ export class CpuBackend implements Backend {
   private readonly gemm: Gemm;
   private readonly binary: typeof binary;
   private readonly unary: typeof unary;
+  private readonly reduce: typeof reduce;
+  private readonly rows: { softmax: typeof softmax; layernorm: typeof layernorm };
   private readonly alloc: (dtype: DType, n: number) => AnyTypedArray;
   /** The most storage live at once so far: the pool may keep that much for reuse (see ArrayPool). */
   private peak = 0;
@@ -118,6 +124,8 @@ export class CpuBackend implements Backend {
     this.gemm = opts.gemm ?? matmulReference;
     this.binary = opts.binary ?? binary;
     this.unary = opts.unary ?? unary;
+    this.reduce = opts.reduce ?? reduce;
+    this.rows = opts.rows ?? { softmax, layernorm };
     this.alloc = opts.alloc ?? arrayFor;
     this.device = `CPU (${os.cpus().length} cores, ${opts.gemm ? opts.gemmName ?? 'tiled gemm' : 'reference gemm'})`;
   }
@@ -185,7 +193,7 @@ export class CpuBackend implements Backend {
       case 'add': case 'sub': case 'mul': case 'div': case 'greater': case 'equal':
         this.binary(op.op, x[0], sh[0], x[1], sh[1], out, outShape); break;
       case 'where': where(x[0], sh[0], x[1], sh[1], x[2], sh[2], out, outShape); break;
-      case 'sum': case 'max': reduce(op.op, x[0], sh[0], out, outShape); break;
+      case 'sum': case 'max': this.reduce(op.op, x[0], sh[0], out, outShape); break;
       case 'reshape': throw new Error('internal: reshape shares its input (see run)');
       case 'transpose': transpose(x[0], sh[0], op.perm, out); break;
       case 'broadcast': broadcastTo(x[0], sh[0], out, outShape); break;
@@ -203,8 +211,8 @@ export class CpuBackend implements Backend {
         const [b, c] = outShape;
         col2im(x[0], { b, c, h: op.h, w: op.w, kh: op.kh, kw: op.kw, stride: op.stride, pad: op.pad }, out); break;
       }
-      case 'softmax': softmax(x[0], lastDim, out); break;
-      case 'layernorm': layernorm(x[0], lastDim, op.eps, out); break;
+      case 'softmax': this.rows.softmax(x[0], lastDim, out); break;
+      case 'layernorm': this.rows.layernorm(x[0], lastDim, op.eps, out); break;
       default: noKernel('cpu', op);
     }
   }

@@ -7,6 +7,8 @@
 import { CpuBackend } from './backend.js';
 import { allocFloat } from './gemm.js';
 import { wasmBinary } from './wasm/binary.js';
+import { wasmReduce } from './wasm/reduce.js';
+import { wasmLayernorm, wasmSoftmax } from './wasm/rows.js';
 import { wasmGemm, wasmGemmKind } from './wasm/gemm.js';
 import { wasmUnary } from './wasm/unary.js';
 import { arrayFor, type DType } from '../../tensor/dtype.js';
@@ -22,6 +24,9 @@ const alloc = (dtype: DType, n: number) => (dtype === 'int32' ? arrayFor(dtype, 
 export function createCpuBackend(): CpuBackend {
   const simd = wasmGemmKind();
   const gemmName = simd === 'none' ? 'tiled JS gemm (no Wasm SIMD)'
-    : `tiled gemm, float32 on Wasm ${simd === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD'}; float32 add/sub/mul/div, exp/tanh/erf on Wasm SIMD`;
-  return new CpuBackend({ gemm: wasmGemm, alloc, gemmName, binary: wasmBinary, unary: wasmUnary });
+    : `tiled gemm, float32 on Wasm ${simd === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD'}; float32 add/sub/mul/div, exp/tanh/erf, sums, softmax and layernorm on Wasm SIMD`;
+  return new CpuBackend({
+    gemm: wasmGemm, alloc, gemmName, binary: wasmBinary, unary: wasmUnary, reduce: wasmReduce,
+    rows: { softmax: wasmSoftmax, layernorm: wasmLayernorm },
+  });
 }

@@ -1,7 +1,8 @@
 // A tiny assembler from a subset of WebAssembly text (WAT) to a binary module,
 // so the Wasm gemm ships as readable source rather than an opaque blob and
-// needs no toolchain. It knows exactly what kernel.ts, binary-kernel.ts and
-// unary-kernel.ts use:
+// needs no toolchain. It knows exactly what kernel.ts, binary-kernel.ts,
+// unary-kernel.ts, reduce-kernel.ts and rows-kernel.ts use (i64.const takes
+// values in i32 range):
 //
 //   (module
 //     (import "env" "memory" (memory MIN MAX shared))
@@ -13,7 +14,7 @@
 // Spec: https://webassembly.github.io/spec/core/binary/ (section ids, LEB128,
 // opcodes; SIMD opcodes sit behind the 0xfd prefix).
 
-type Imm = 'none' | 'local' | 'label' | 'block' | 'call' | 'i32' | 'mem' | 'lane' | 'memlane' | 'v128';
+type Imm = 'none' | 'local' | 'label' | 'block' | 'call' | 'i32' | 'f64' | 'mem' | 'lane' | 'memlane' | 'v128';
 /** Mnemonic → opcode bytes (before immediates), immediate kind, natural alignment (log2 bytes) of memory ops. */
 const OPS: Record<string, [number[], Imm, number?]> = {
   'block': [[0x02], 'block'], 'loop': [[0x03], 'block'], 'if': [[0x04], 'block'],
@@ -50,6 +51,17 @@ const OPS: Record<string, [number[], Imm, number?]> = {
   'f64x2.div': [[0xfd, 0xf3, 0x01], 'none'],
   // Pseudo-min/max: pmin(a, b) = b < a ? b : a, one instruction on x64; with the variable as a, NaN passes through.
   'f64x2.pmin': [[0xfd, 0xf6, 0x01], 'none'], 'f64x2.pmax': [[0xfd, 0xf7, 0x01], 'none'],
+  // Float64 accumulation for the float32 reductions (reduce-kernel.ts): promote, add in f64, round once.
+  'f64.add': [[0xa0], 'none'], 'f64.promote_f32': [[0xbb], 'none'], 'f32.demote_f64': [[0xb6], 'none'],
+  'f32.convert_i32_s': [[0xb2], 'none'],
+  'i32x4.splat': [[0xfd, 0x11], 'none'], 'f64x2.extract_lane': [[0xfd, 0x21], 'lane'],
+  // The float32 softmax and layernorm rows (rows-kernel.ts): float64 arithmetic, exp built from 2^k and a polynomial.
+  'f64.const': [[0x44], 'f64'], 'f64.sub': [[0xa1], 'none'], 'f64.mul': [[0xa2], 'none'], 'f64.div': [[0xa3], 'none'],
+  'f64.sqrt': [[0x9f], 'none'], 'f64.nearest': [[0x9e], 'none'], 'f64.max': [[0xa5], 'none'],
+  'f64.convert_i32_s': [[0xb7], 'none'], 'f32.gt': [[0x5e], 'none'], 'f32.reinterpret_i32': [[0xbe], 'none'],
+  'i64.const': [[0x42], 'i32'], 'i64.add': [[0x7c], 'none'], 'i64.shl': [[0x86], 'none'],
+  'i64.trunc_sat_f64_s': [[0xfc, 0x06], 'none'], 'f64.reinterpret_i64': [[0xbf], 'none'],
+  'f64x2.splat': [[0xfd, 0x14], 'none'],
 };
 const TYPES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
@@ -149,6 +161,7 @@ function compileFunc(f: SExpr[], funcIndex: Map<string, number>) {
       }
       case 'call': code.push(...uleb(funcIndex.get(arg()) ?? fail(`unknown function ${toks[i]}`))); break;
       case 'i32': code.push(...sleb(Number(arg()))); break;
+      case 'f64': code.push(...new Uint8Array(new Float64Array([Number(arg())]).buffer)); break; // 8 bytes, little-endian
       case 'lane': code.push(Number(arg())); break;
       case 'v128': {
         const shape = arg(), n = LANES[shape] ?? fail(`v128.const: unknown shape ${shape}`);

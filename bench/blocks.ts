@@ -1,14 +1,18 @@
 /**
  * The cost of blockwise Hessian-vector products: all blocks of a model in one
  * k-tangent sweep (what the spectra use: one tangent tensor per direction)
- * against one plain HVP per block, and the same sweep with its tangents
- * stacked through each op (`setTangentStacking(true)`, off by default).
+ * against one HVP per block, and the same sweep with its tangents stacked
+ * through each op (`setTangentStacking(true)`, off by default). "One HVP per
+ * block" is blockHvps on one block: its tangent starts at the block and its
+ * gradient stops there, so it is already pruned. For scale, the naive way is
+ * timed too: a full HVP (`hg.hvp`, every parameter's gradient and tangent)
+ * with v zero outside the block. All four are interleaved round by round.
  */
 import { type BlockSpec, blockDim, blockHvps } from '../src/hessian/index.js';
 import * as hg from '../src/index.js';
 import { makeRng } from '../src/util/rng.js';
 import { createVit, vitPresets } from '../src/models/vit.js';
-import { median, timeItAsync } from './timing.js';
+import { median, timeInterleavedAsync } from './timing.js';
 
 export interface BlockBenchRow {
   model: string;
@@ -19,6 +23,9 @@ export interface BlockBenchRow {
   perBlockMs: number;
   separateMs: number;
   speedup: number;
+  /** One full hg.hvp per block (v zero elsewhere), total, and the sweep's speed-up against it. */
+  fullMs: number;
+  fullSpeedup: number;
 }
 
 export async function benchBlocks(runs = 5): Promise<BlockBenchRow> {
@@ -29,16 +36,28 @@ export async function benchBlocks(runs = 5): Promise<BlockBenchRow> {
   const loss = (p: Record<string, hg.Tensor>) => model.loss(p, { x, y }, 'eval');
   const blocks: BlockSpec[] = model.blocks();
   const reqs = blocks.map((block) => ({ block, v: Float64Array.from({ length: blockDim(model.params, block) }, () => rng.normal()) }));
+  const zeroV = hg.keep(Object.fromEntries(Object.entries(model.params).map(([k, t]) => [k, hg.zeros(t.shape, t.dtype)])));
+  const fullFor = reqs.map((r) => hg.keep({ ...zeroV, [r.block.param]: hg.tensor(embed(model.params[r.block.param], r.block, r.v), model.params[r.block.param].shape) }));
   // The default sweep carries one tangent per direction; the stacked path is timed beside it.
   const prev = hg.setTangentStacking(false);
-  const sweep = median(await timeItAsync(async () => { await blockHvps(loss, model.params, reqs); }, runs, 1));
-  hg.setTangentStacking(true);
-  const stacked = median(await timeItAsync(async () => { await blockHvps(loss, model.params, reqs); }, runs, 1));
-  hg.setTangentStacking(false);
-  const separate = median(await timeItAsync(async () => { for (const r of reqs) await blockHvps(loss, model.params, [r]); }, runs, 1));
+  const stackedSweep = async () => { hg.setTangentStacking(true); try { await blockHvps(loss, model.params, reqs); } finally { hg.setTangentStacking(false); } };
+  const [sweep, stacked, separate, full] = (await timeInterleavedAsync([
+    async () => { await blockHvps(loss, model.params, reqs); },
+    stackedSweep,
+    async () => { for (const r of reqs) await blockHvps(loss, model.params, [r]); },
+    async () => { for (const v of fullFor) hg.tidy(() => { hg.hvp(loss, model.params, v); }); },
+  ], runs, 1)).map(median);
   hg.setTangentStacking(prev);
   return {
     model: `ViT small (${blocks.length} blocks), batch 64`, blocks: blocks.length,
     sweepMs: sweep, stackedMs: stacked, perBlockMs: sweep / blocks.length, separateMs: separate, speedup: separate / sweep,
+    fullMs: full, fullSpeedup: full / sweep,
   };
+}
+
+/** v_b placed in a zero tensor of its parameter's shape (a row block sits at its rows). */
+function embed(t: hg.Tensor, block: BlockSpec, v: Float64Array): Float32Array {
+  const full = new Float32Array(t.size);
+  full.set(v, block.rows ? (t.size / t.shape[0]) * block.rows[0] : 0);
+  return full;
 }

@@ -47,3 +47,17 @@ export function timeInterleaved(fs: (() => void)[], runs: number, warmup = 2): n
   }
   return out;
 }
+
+/** timeInterleaved for async functions (each awaited before the next starts). */
+export async function timeInterleavedAsync(fs: (() => Promise<void>)[], runs: number, warmup = 2): Promise<number[][]> {
+  for (let i = 0; i < warmup; i++) for (const f of fs) await f();
+  const out = fs.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < fs.length; k++) {
+      const t0 = performance.now();
+      await fs[k]();
+      out[k].push(performance.now() - t0);
+    }
+  }
+  return out;
+}

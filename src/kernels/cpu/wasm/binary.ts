@@ -5,19 +5,15 @@
 // block of rows (see plan), and runtimes without Wasm SIMD.
 //
 // Operands are JS Float32Arrays, so each call copies a and b into the module's
-// linear memory (TypedArray.set, a memcpy), runs one kernel call over all rows,
-// and copies the output back. One module instance lives on the calling thread;
-// its memory grows to the largest call seen (a + b + out; Wasm memory never
-// shrinks, so it stays that size) up to 1 GiB, past which JS runs. Layout of
-// one call (bytes, each region 16-byte aligned): [0, bOff) a, [bOff, outOff) b,
-// [outOff, end) out.
+// linear memory, runs the kernel over all rows, and copies the output back (the
+// host plumbing is module.ts). Layout of one call (bytes, each region 16-byte
+// aligned): [0, bOff) a, [bOff, outOff) b, [outOff, end) out.
 import { type Shape, broadcastStrides } from '../../../tensor/shapes.js';
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import type { BinaryName } from '../../../tensor/primitives.js';
 import { binary as jsBinary, collapseAxes } from '../elementwise.js';
 import { BINARY_MAX_PAGES, ROW_FORMS, WASM_BINARY_OPS, type RowForm, type WasmBinaryOp, binaryWat } from './binary-kernel.js';
-import { detectWasmSimd } from './gemm.js';
-import { assemble } from './wat.js';
+import { KernelModule, align16 } from './module.js';
 
 /**
  * Outputs with fewer elements than this run the JS loops: below it the fixed
@@ -32,49 +28,18 @@ export const WASM_BINARY_MIN = 128;
 
 /** (a, aRow, b, bRow, out, rows, n): addresses and row strides in bytes. */
 type RowKernel = (a: number, aRow: number, b: number, bRow: number, out: number, rows: number, n: number) => void;
-interface Kernel { memory: WebAssembly.Memory; f32: Float32Array; fns: Map<string, RowKernel> }
 
-let kernel: Kernel | null | undefined; // undefined: not loaded yet; null: unavailable
-let calls = 0;
-
-/** Compiles the module on first use; null (after one line on stderr) where Wasm SIMD is missing. */
-function load(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  if (detectWasmSimd() === 'none') {
-    process.stderr.write('heterograd: this runtime has no WebAssembly SIMD; float32 add/sub/mul/div use the JavaScript loops\n');
-    return (kernel = null);
-  }
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: BINARY_MAX_PAGES });
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(assemble(binaryWat())), { env: { memory } }).exports;
-  const fns = new Map<string, RowKernel>();
-  for (const op of WASM_BINARY_OPS) for (const form of ROW_FORMS) fns.set(`${op}_${form}`, exports[`${op}_${form}`] as RowKernel);
-  return (kernel = { memory, f32: new Float32Array(memory.buffer), fns });
-}
+const kernels = new KernelModule<Map<string, RowKernel>>({
+  fallback: 'float32 add/sub/mul/div use the JavaScript loops', wat: binaryWat, maxPages: BINARY_MAX_PAGES,
+  bind: (e) => new Map(WASM_BINARY_OPS.flatMap((op) => ROW_FORMS.map((form) => [`${op}_${form}`, e[`${op}_${form}`] as RowKernel]))),
+});
 
 /** True when float32 add/sub/mul/div of the fast backend run on Wasm SIMD; false when they fall back to JS. */
-export function wasmBinaryAvailable(): boolean {
-  return load() !== null;
-}
-
+export const wasmBinaryAvailable = (): boolean => kernels.load() !== null;
 /** Kernel calls made so far (tests check which backend runs the Wasm path). */
-export function wasmBinaryCalls(): number {
-  return calls;
-}
-
+export const wasmBinaryCalls = (): number => kernels.calls;
 /** Test hook: forget the loaded module so the next call probes the runtime again. */
-export function resetWasmBinary(): void {
-  kernel = undefined;
-}
-
-/** Grows the memory to hold `bytes`; false past BINARY_MAX_PAGES (the caller then runs JS). */
-function reserve(w: Kernel, bytes: number): boolean {
-  const pages = Math.ceil(bytes / 65536), have = w.memory.buffer.byteLength / 65536;
-  if (pages > BINARY_MAX_PAGES) return false;
-  // Grow by half again at least, so a run of slowly larger calls grows rarely; growing detaches the old view.
-  if (pages > have) w.memory.grow(Math.min(BINARY_MAX_PAGES, Math.max(pages, Math.ceil(have * 1.5))) - have);
-  if (w.f32.buffer !== w.memory.buffer) w.f32 = new Float32Array(w.memory.buffer);
-  return true;
-}
+export const resetWasmBinary = (): void => kernels.reset();
 
 /**
  * `outer` kernel calls, each `rows` rows of n; row strides in elements (0
@@ -109,7 +74,6 @@ function plan(a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, ou
 }
 
 const isWasmOp = (name: BinaryName): name is WasmBinaryOp => (WASM_BINARY_OPS as readonly string[]).includes(name);
-const align16 = (bytes: number) => (bytes + 15) & ~15;
 
 /**
  * out = a ∘ b with the contract (and bit-identical results) of the JS
@@ -135,19 +99,20 @@ export function tryWasmBinary(
   out: AnyTypedArray, outShape: Shape,
 ): boolean {
   if (!isWasmOp(name) || !(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) return false;
-  const w = load();
+  const fns = kernels.load();
   const len = out.length;
-  const p = w && plan(a, aShape, b, bShape, outShape, len);
+  const p = fns && plan(a, aShape, b, bShape, outShape, len);
   const bOff = align16(4 * a.length), outOff = bOff + align16(4 * b.length);
-  if (!w || !p || !reserve(w, outOff + 4 * len)) return false;
-  w.f32.set(a, 0);
-  w.f32.set(b, bOff / 4);
-  const f = w.fns.get(`${name}_${p.form}`)!;
+  const f32 = p && kernels.reserve(outOff + 4 * len);
+  if (!fns || !p || !f32) return false;
+  f32.set(a, 0);
+  f32.set(b, bOff / 4);
+  const f = fns.get(`${name}_${p.form}`)!;
   const block = p.rows * p.n;
   for (let t = 0; t < p.outer; t++) {
     f(4 * t * p.aOuter, 4 * p.aRow, bOff + 4 * t * p.bOuter, 4 * p.bRow, outOff + 4 * t * block, p.rows, p.n);
   }
-  calls++;
-  out.set(w.f32.subarray(outOff / 4, outOff / 4 + len));
+  kernels.calls++;
+  out.set(f32.subarray(outOff / 4, outOff / 4 + len));
   return true;
 }

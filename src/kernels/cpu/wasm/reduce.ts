@@ -4,17 +4,15 @@
 // inputs, reduced axes that do not merge into one block (see plan), and
 // runtimes without Wasm SIMD.
 //
-// As in binary.ts, x is copied into the module's linear memory (a memcpy), one
-// kernel call runs, and the output is copied back. One module instance lives
-// on the calling thread; its memory grows to the largest call seen up to 1 GiB,
-// past which JS runs. Layout (bytes, 16-byte aligned): [0, outOff) x, [outOff, end) out.
+// As in binary.ts, x is copied into the module's linear memory, one kernel call
+// runs, and the output is copied back (module.ts). Layout (bytes, 16-byte
+// aligned): [0, outOff) x, [outOff, end) out.
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import { type Shape, broadcastStrides } from '../../../tensor/shapes.js';
 import { collapseAxes } from '../elementwise.js';
 import { reduce as jsReduce } from '../reduce.js';
 import { REDUCE_MAX_PAGES, reduceWat } from './reduce-kernel.js';
-import { detectWasmSimd } from './gemm.js';
-import { assemble } from './wat.js';
+import { KernelModule, align16 } from './module.js';
 
 /**
  * Inputs with fewer elements than this run the JS loops: below it the fixed
@@ -30,46 +28,18 @@ export const WASM_REDUCE_MIN = 256;
 
 type SumRows = (x: number, rows: number, n: number, out: number) => void;
 type SumMid = (x: number, outer: number, rows: number, n: number, out: number) => void;
-interface Kernel { memory: WebAssembly.Memory; f32: Float32Array; sumRows: SumRows; sumMid: SumMid }
 
-let kernel: Kernel | null | undefined; // undefined: not loaded yet; null: unavailable
-let calls = 0;
-
-/** Compiles the module on first use; null (after one line on stderr) where Wasm SIMD is missing. */
-function load(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  if (detectWasmSimd() === 'none') {
-    process.stderr.write('heterograd: this runtime has no WebAssembly SIMD; float32 sums use the JavaScript loops\n');
-    return (kernel = null);
-  }
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: REDUCE_MAX_PAGES });
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(assemble(reduceWat())), { env: { memory } }).exports;
-  return (kernel = { memory, f32: new Float32Array(memory.buffer), sumRows: exports.sum_rows as SumRows, sumMid: exports.sum_mid as SumMid });
-}
+const kernels = new KernelModule<{ sumRows: SumRows; sumMid: SumMid }>({
+  fallback: 'float32 sums use the JavaScript loops', wat: reduceWat, maxPages: REDUCE_MAX_PAGES,
+  bind: (e) => ({ sumRows: e.sum_rows as SumRows, sumMid: e.sum_mid as SumMid }),
+});
 
 /** True when float32 sums of the fast backend run on Wasm SIMD; false when they fall back to JS. */
-export function wasmReduceAvailable(): boolean {
-  return load() !== null;
-}
-
+export const wasmReduceAvailable = (): boolean => kernels.load() !== null;
 /** Kernel calls made so far (tests check which backend runs the Wasm path). */
-export function wasmReduceCalls(): number {
-  return calls;
-}
-
+export const wasmReduceCalls = (): number => kernels.calls;
 /** Test hook: forget the loaded module so the next call probes the runtime again. */
-export function resetWasmReduce(): void {
-  kernel = undefined;
-}
-
-/** Grows the memory to hold `bytes`; false past REDUCE_MAX_PAGES (the caller then runs JS). */
-function reserve(w: Kernel, bytes: number): boolean {
-  const pages = Math.ceil(bytes / 65536), have = w.memory.buffer.byteLength / 65536;
-  if (pages > REDUCE_MAX_PAGES) return false;
-  if (pages > have) w.memory.grow(Math.min(REDUCE_MAX_PAGES, Math.max(pages, Math.ceil(have * 1.5))) - have);
-  if (w.f32.buffer !== w.memory.buffer) w.f32 = new Float32Array(w.memory.buffer); // growing detaches the old view
-  return true;
-}
+export const resetWasmReduce = (): void => kernels.reset();
 
 /** One kernel call: x as [outer, rows, n]; 'rows' sums the last axis (outer = 1), 'mid' the middle one. */
 interface Plan { kind: 'rows' | 'mid'; outer: number; rows: number; n: number }
@@ -93,8 +63,6 @@ export function planSum(xShape: Shape, outShape: Shape): Plan | null {
   }
 }
 
-const align16 = (bytes: number) => (bytes + 15) & ~15;
-
 /**
  * out (outShape, reduced axes of size 1) = reduce over the reduced axes of x,
  * with the contract of the JS `reduce` of ../reduce.ts; float32 sums of at
@@ -113,14 +81,15 @@ export function wasmReduce(kind: 'sum' | 'max', x: AnyTypedArray, xShape: Shape,
  */
 export function tryWasmSum(kind: 'sum' | 'max', x: AnyTypedArray, xShape: Shape, out: AnyTypedArray, outShape: Shape): boolean {
   if (kind !== 'sum' || !(x instanceof Float32Array && out instanceof Float32Array) || x.length === 0) return false;
-  const w = load();
-  const p = w && planSum(xShape, outShape);
+  const fns = kernels.load();
+  const p = fns && planSum(xShape, outShape);
   const outOff = align16(4 * x.length);
-  if (!w || !p || !reserve(w, outOff + 4 * out.length)) return false;
-  w.f32.set(x, 0);
-  if (p.kind === 'rows') w.sumRows(0, p.rows, p.n, outOff);
-  else w.sumMid(0, p.outer, p.rows, p.n, outOff);
-  calls++;
-  out.set(w.f32.subarray(outOff / 4, outOff / 4 + out.length));
+  const f32 = p && kernels.reserve(outOff + 4 * out.length);
+  if (!fns || !p || !f32) return false;
+  f32.set(x, 0);
+  if (p.kind === 'rows') fns.sumRows(0, p.rows, p.n, outOff);
+  else fns.sumMid(0, p.outer, p.rows, p.n, outOff);
+  kernels.calls++;
+  out.set(f32.subarray(outOff / 4, outOff / 4 + out.length));
   return true;
 }

@@ -3,16 +3,13 @@
 // specification, and run everything this path does not take: float64, the
 // other unary ops, small outputs, and runtimes without Wasm SIMD.
 //
-// Each call copies x into the module's linear memory (TypedArray.set, a
-// memcpy), runs the kernel in place there, and copies the result out. One
-// module instance lives on the calling thread; its memory grows to the largest
-// call seen (Wasm memory never shrinks) up to 1 GiB, past which JS runs.
+// Each call copies x into the module's linear memory, runs the kernel in place
+// there, and copies the result out (the host plumbing is module.ts).
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import type { UnaryName } from '../../../tensor/primitives.js';
 import { unary as jsUnary } from '../elementwise.js';
-import { detectWasmSimd } from './gemm.js';
+import { KernelModule } from './module.js';
 import { UNARY_MAX_PAGES, WASM_UNARY_OPS, type WasmUnaryOp, unaryWat } from './unary-kernel.js';
-import { assemble } from './wat.js';
 
 /**
  * Outputs with fewer elements than this run the JS loops: below it the fixed
@@ -26,48 +23,18 @@ export const WASM_UNARY_MIN = 32;
 
 /** (src, dst, n): byte addresses and a count of floats. */
 type Kernel1 = (src: number, dst: number, n: number) => void;
-interface Kernel { memory: WebAssembly.Memory; f32: Float32Array; fns: Record<WasmUnaryOp, Kernel1> }
 
-let kernel: Kernel | null | undefined; // undefined: not loaded yet; null: unavailable
-let calls = 0;
-
-/** Compiles the module on first use; null (after one line on stderr) where Wasm SIMD is missing. */
-function load(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  if (detectWasmSimd() === 'none') {
-    process.stderr.write('heterograd: this runtime has no WebAssembly SIMD; float32 exp/tanh/erf use the JavaScript loops\n');
-    return (kernel = null);
-  }
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: UNARY_MAX_PAGES });
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(assemble(unaryWat())), { env: { memory } }).exports;
-  const fns = Object.fromEntries(WASM_UNARY_OPS.map((op) => [op, exports[op] as Kernel1])) as Record<WasmUnaryOp, Kernel1>;
-  return (kernel = { memory, f32: new Float32Array(memory.buffer), fns });
-}
+const kernels = new KernelModule<Record<WasmUnaryOp, Kernel1>>({
+  fallback: 'float32 exp/tanh/erf use the JavaScript loops', wat: unaryWat, maxPages: UNARY_MAX_PAGES,
+  bind: (e) => Object.fromEntries(WASM_UNARY_OPS.map((op) => [op, e[op] as Kernel1])) as Record<WasmUnaryOp, Kernel1>,
+});
 
 /** True when float32 exp/tanh/erf of the fast backend run on Wasm SIMD; false when they fall back to JS. */
-export function wasmUnaryAvailable(): boolean {
-  return load() !== null;
-}
-
+export const wasmUnaryAvailable = (): boolean => kernels.load() !== null;
 /** Kernel calls made so far (tests check which backend runs the Wasm path). */
-export function wasmUnaryCalls(): number {
-  return calls;
-}
-
+export const wasmUnaryCalls = (): number => kernels.calls;
 /** Test hook: forget the loaded module so the next call probes the runtime again. */
-export function resetWasmUnary(): void {
-  kernel = undefined;
-}
-
-/** Grows the memory to hold `bytes`; false past UNARY_MAX_PAGES (the caller then runs JS). */
-function reserve(w: Kernel, bytes: number): boolean {
-  const pages = Math.ceil(bytes / 65536), have = w.memory.buffer.byteLength / 65536;
-  if (pages > UNARY_MAX_PAGES) return false;
-  // Grow by half again at least, so a run of slowly larger calls grows rarely; growing detaches the old view.
-  if (pages > have) w.memory.grow(Math.min(UNARY_MAX_PAGES, Math.max(pages, Math.ceil(have * 1.5))) - have);
-  if (w.f32.buffer !== w.memory.buffer) w.f32 = new Float32Array(w.memory.buffer);
-  return true;
-}
+export const resetWasmUnary = (): void => kernels.reset();
 
 const isWasmOp = (name: UnaryName): name is WasmUnaryOp => (WASM_UNARY_OPS as readonly string[]).includes(name);
 
@@ -90,11 +57,12 @@ export function wasmUnary(name: UnaryName, a: AnyTypedArray, out: AnyTypedArray)
 export function tryWasmUnary(name: UnaryName, a: AnyTypedArray, out: AnyTypedArray): boolean {
   if (!isWasmOp(name) || !(a instanceof Float32Array && out instanceof Float32Array)) return false;
   if (a.length !== out.length) throw new Error(`wasmUnary ${name}: input has ${a.length} elements, output ${out.length}`);
-  const w = load();
-  if (!w || !reserve(w, 4 * a.length)) return false;
-  w.f32.set(a, 0);
-  w.fns[name](0, 0, a.length);
-  calls++;
-  out.set(w.f32.subarray(0, a.length));
+  const fns = kernels.load();
+  const f32 = fns && kernels.reserve(4 * a.length);
+  if (!fns || !f32) return false;
+  f32.set(a, 0);
+  fns[name](0, 0, a.length);
+  kernels.calls++;
+  out.set(f32.subarray(0, a.length));
   return true;
 }

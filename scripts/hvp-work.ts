@@ -13,6 +13,12 @@
  * is data has no dx: 2 + 2 = 4 against 2. So an MLP whose first layer holds
  * most weights lands near 2.3 and a Transformer, all hidden layers, at 3.
  *
+ * Then the same count for the block sweep of the spectra on ViT small (14
+ * blocks, batch 64): one sweep with a tangent per block against one pruned
+ * HVP per block. Sharing saves only the primal passes the separate HVPs
+ * repeat; each block's tangent work is the same either way, so the ratio of
+ * work is the floor of the sweep's speed-up from sharing alone.
+ *
  *     npx tsx scripts/hvp-work.ts
  */
 import * as hg from '../src/index.js';
@@ -23,6 +29,8 @@ import type { Shape } from '../src/tensor/shapes.js';
 import { sizeOf } from '../src/tensor/shapes.js';
 import { createGpt } from '../src/models/gpt.js';
 import { createMlp } from '../src/models/mlp.js';
+import { createVit, vitPresets } from '../src/models/vit.js';
+import { blockDim, blockHvps } from '../src/hessian/index.js';
 import { makeRng } from '../src/util/rng.js';
 
 let flops = 0;
@@ -62,4 +70,21 @@ for (const { name, model, batch } of models) {
   const [hf, he] = count(() => { hg.hvp(loss, p, v); });
   console.log(`| ${name} | ${(gf / 1e6).toFixed(1)} | ${(hf / 1e6).toFixed(1)} | ${(hf / gf).toFixed(2)} | ${(he / ge).toFixed(2)} |`);
 }
+
+const vit = createVit(vitPresets.small, 0);
+const vx = hg.tensor(Float32Array.from({ length: 64 * 784 }, () => rng.uniform()), [64, 784]);
+const vy = hg.tensor(Int32Array.from({ length: 64 }, (_, i) => i % 10), [64], 'int32');
+const vitLoss = (p: Record<string, hg.Tensor>) => vit.loss(p, { x: vx, y: vy }, 'eval');
+const reqs = vit.blocks().map((block) => ({ block, v: Float64Array.from({ length: blockDim(vit.params, block) }, () => rng.normal()) }));
+const countAsync = async (f: () => Promise<unknown>): Promise<[number, number]> => {
+  flops = elements = 0;
+  await f();
+  return [flops, elements];
+};
+const [sf, se] = await countAsync(() => blockHvps(vitLoss, vit.params, reqs));
+const [pf, pe] = await countAsync(async () => { for (const r of reqs) await blockHvps(vitLoss, vit.params, [r]); });
+console.log(`\n| ViT small, ${reqs.length} blocks | one sweep | one HVP per block, total | ratio |`);
+console.log('|---|---|---|---|');
+console.log(`| matmul MFLOP | ${(sf / 1e6).toFixed(1)} | ${(pf / 1e6).toFixed(1)} | ${(pf / sf).toFixed(2)} |`);
+console.log(`| other ops, elements written (millions) | ${(se / 1e6).toFixed(1)} | ${(pe / 1e6).toFixed(1)} | ${(pe / se).toFixed(2)} |`);
 hg.shutdownGemmPool();

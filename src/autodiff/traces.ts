@@ -78,8 +78,14 @@ export class JvpTrace implements ForwardTrace {
   }
 }
 
-/** Rewrites a cotangent about to reach `node` (used to drop tangent directions that cannot matter there). */
-export type CotangentFilter = (node: TapeNode, ct: Tensor) => Tensor;
+/**
+ * Which tangent directions of an outer forward trace can matter at a tape
+ * node (blockDiagonal HVPs): `key` names that set, and `restrict` drops every
+ * other direction from a value. The backward pass computes a node's cotangent
+ * from its inputs restricted this way, so a dropped direction costs nothing
+ * there (it used to be computed, then dropped).
+ */
+export type CotangentFilter = (node: TapeNode) => { key: string; restrict: (x: Tensor) => Tensor };
 
 export class TapeTrace implements Trace {
   private readonly nodes: TapeNode[] = [];
@@ -128,15 +134,19 @@ export class TapeTrace implements Trace {
       if (!g || !node.op) continue;
       ct.delete(node);
       const vjp = rules[node.op.op].vjp as AnyVjp;
-      const cts = vjp(g, node.inputs, node.out!, node.op, node.parents.map((p) => p !== null));
-      node.parents.forEach((p, k) => {
-        let c = cts[k];
-        if (!p || !c) return;
-        if (!sameShape(c.shape, node.inputs[k].shape)) c = sumTo(c, node.inputs[k].shape);
-        if (filter) c = filter(p, c);
-        const prev = ct.get(p);
-        ct.set(p, prev ? bind({ op: 'add' }, [prev, c]) : c);
-      });
+      // Parents that keep the same directions share one call of the rule, on restricted values.
+      for (const { ks, restrict } of parentGroups(node.parents, filter)) {
+        const r = restrict ?? ((x: Tensor) => x);
+        const cts = vjp(r(g), node.inputs.map(r), r(node.out!), node.op, node.parents.map((_, k) => ks.includes(k)));
+        for (const k of ks) {
+          const p = node.parents[k]!;
+          let c = cts[k];
+          if (!c) continue;
+          if (!sameShape(c.shape, node.inputs[k].shape)) c = sumTo(c, node.inputs[k].shape);
+          const prev = ct.get(p);
+          ct.set(p, prev ? bind({ op: 'add' }, [prev, c]) : c);
+        }
+      }
     }
     return leaves.map((l) => (l ? ct.get(l) ?? null : null));
   }
@@ -149,4 +159,18 @@ export class TapeTrace implements Trace {
     }
     this.nodes.length = 0;
   }
+}
+
+/** The positions of a node's tracked parents, grouped by the directions the filter keeps at each (one group without a filter). */
+function parentGroups(parents: (TapeNode | null)[], filter?: CotangentFilter): { ks: number[]; restrict?: (x: Tensor) => Tensor }[] {
+  const tracked = parents.flatMap((p, k) => (p ? [k] : []));
+  if (!filter) return [{ ks: tracked }];
+  const groups = new Map<string, { ks: number[]; restrict: (x: Tensor) => Tensor }>();
+  for (const k of tracked) {
+    const { key, restrict } = filter(parents[k]!);
+    const g = groups.get(key);
+    if (g) g.ks.push(k);
+    else groups.set(key, { ks: [k], restrict });
+  }
+  return [...groups.values()];
 }

@@ -233,7 +233,10 @@ function checkWrt(wrt: boolean[] | undefined, n: number): void {
  */
 function supportFilter(leafNodes: (TapeNode | null)[], ts: (Tensor | null)[][], trace: ForwardTrace): CotangentFilter {
   const masks = ts.map((tj) => tj.reduce((m, t, i) => (t && leafNodes[i] ? m | leafNodes[i]!.deps : m), 0n));
-  return (node, ct) => trace.restrict(ct, (j) => (node.deps & masks[j]) !== 0n);
+  return (node) => {
+    const keep = (j: number) => (node.deps & masks[j]) !== 0n;
+    return { key: masks.map((_, j) => (keep(j) ? '1' : '0')).join(''), restrict: (x) => trace.restrict(x, keep) };
+  };
 }
 
 /** H·v, the Hessian of the scalar `f` at `params` times `v` (forward-over-reverse). */

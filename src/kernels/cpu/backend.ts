@@ -40,7 +40,7 @@ export interface CpuStorage extends Storage {
  * directions) the arrays freed longest ago go first, and the pool plus the
  * live storage never exceed twice the peak.
  */
-class ArrayPool {
+export class ArrayPool {
   private readonly free = new Map<string, AnyTypedArray[]>();
   /** Every pooled array with its key, oldest first (a Map keeps insertion order). */
   private readonly age = new Map<AnyTypedArray, string>();

@@ -1,4 +1,4 @@
-/** The Wasm SIMD float32 add/sub/mul/div: bit-identical to the JS loops, on every walk it takes, and declined elsewhere. */
+/** The Wasm SIMD float32 add/sub/mul/div/greater/equal: bit-identical to the JS loops, on every walk it takes, and declined elsewhere. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CpuBackend, createCpuBackend } from '../../src/kernels/cpu/index.js';
 import { binary as jsBinary } from '../../src/kernels/cpu/elementwise.js';
@@ -11,7 +11,7 @@ import type { BinaryName } from '../../src/tensor/primitives.js';
 import { broadcastShapes } from '../../src/tensor/shapes.js';
 import * as hg from '../../src/index.js';
 
-const OPS = ['add', 'sub', 'mul', 'div'] as const;
+const OPS = ['add', 'sub', 'mul', 'div', 'greater', 'equal'] as const;
 const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
 
 /**
@@ -86,6 +86,25 @@ describe('wasm binary kernels', () => {
     for (const [aShape, bShape] of cases) check(op, aShape, bShape);
   });
 
+  it('greater and equal agree with JS where the operands tie: ±0, NaN against NaN, ±Inf, denormals', () => {
+    for (const n of [1, 3, 4, 5, 127, 128, 129, 4099]) {
+      // b is a with every other element kept (ties, including NaN = NaN and Inf = Inf) and 0 ↔ -0 swapped.
+      const a = awkward(n, n), b = a.map((v, i) => (i % 2 ? v : Object.is(v, 0) ? -0 : Object.is(v, -0) ? 0 : -v));
+      for (const op of ['greater', 'equal'] as const) {
+        const want = new Float32Array(n), got = new Float32Array(n).fill(12345);
+        jsBinary(op, a, [n], b, [n], want, [n]);
+        expect(tryWasmBinary(op, a, [n], b, [n], got, [n])).toBe(true);
+        expectSameBits(got, want);
+        if (op === 'equal' && n > 1) expect(want.includes(1) && want.includes(0)).toBe(true); // both answers occur
+      }
+    }
+    const z = new Float32Array([0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45, 1]), zNeg = new Float32Array([-0, 0, NaN, Infinity, Infinity, 0, 0, 1]);
+    const eq = new Float32Array(8), gt = new Float32Array(8);
+    expect(tryWasmBinary('equal', z, [8], zNeg, [8], eq, [8]) && tryWasmBinary('greater', z, [8], zNeg, [8], gt, [8])).toBe(true);
+    expect([...eq]).toEqual([1, 1, 0, 1, 0, 0, 0, 1]);
+    expect([...gt]).toEqual([0, 0, 0, 0, 0, 1, 0, 0]);
+  });
+
   it('survives memory growth between calls (the old view is detached)', () => {
     check('mul', [16], [16]);
     check('add', [1 << 21], [1 << 21], 5); // 24 MiB of operands and output: grows the memory
@@ -94,8 +113,8 @@ describe('wasm binary kernels', () => {
 
   it('declines what it does not run, leaving out untouched, and wasmBinary still gives the JS result', () => {
     const declined: [BinaryName, Float32Array | Float64Array | Int32Array, number[], number[]][] = [
-      ['greater', new Float32Array(4096), [4096], [4096]],
-      ['equal', new Float32Array(4096), [4096], [4096]],
+      ['greater', new Float64Array(4096), [4096], [4096]],
+      ['equal', new Int32Array(4096), [4096], [4096]],
       ['add', new Float64Array(4096), [4096], [4096]],
       ['mul', new Int32Array(4096), [4096], [4096]],
       ['add', new Float32Array(2 * 3 * 4 * 50), [2, 3, 4, 50], [2, 1, 4, 1]], // four axes after merging
@@ -163,6 +182,6 @@ describe('wasm binary fallback', () => {
     }
     expect(wasmBinaryCalls()).toBe(before);
     const lines = err.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('WebAssembly SIMD'));
-    expect(lines).toEqual(['heterograd: this runtime has no WebAssembly SIMD; float32 add/sub/mul/div use the JavaScript loops\n']);
+    expect(lines).toEqual(['heterograd: this runtime has no WebAssembly SIMD; float32 add/sub/mul/div/greater/equal use the JavaScript loops\n']);
   });
 });

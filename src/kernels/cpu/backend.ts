@@ -95,6 +95,8 @@ export interface CpuBackendOptions {
   gemmName?: string;
   /** The add/sub/mul/div/greater/equal kernel (contract of `binary` in elementwise.ts); the plain loops unless a faster one is supplied. */
   binary?: typeof binary;
+  /** The where kernel (contract of `where` in elementwise.ts); the plain loop unless a faster one is supplied. */
+  where?: typeof where;
   /** The neg/exp/log/sqrt/tanh/erf kernel (contract of `unary` in elementwise.ts); the plain loops unless a faster one is supplied. */
   unary?: typeof unary;
   /** The sum/max kernel (contract of `reduce` in reduce.ts); the plain loops unless a faster one is supplied. */
@@ -113,6 +115,7 @@ export class CpuBackend implements Backend {
   private readonly gemm: Gemm;
   private readonly binary: typeof binary;
   private readonly unary: typeof unary;
+  private readonly where: typeof where;
   private readonly reduce: typeof reduce;
   private readonly rows: { softmax: typeof softmax; layernorm: typeof layernorm };
   private readonly alloc: (dtype: DType, n: number) => AnyTypedArray;
@@ -124,6 +127,7 @@ export class CpuBackend implements Backend {
     this.gemm = opts.gemm ?? matmulReference;
     this.binary = opts.binary ?? binary;
     this.unary = opts.unary ?? unary;
+    this.where = opts.where ?? where;
     this.reduce = opts.reduce ?? reduce;
     this.rows = opts.rows ?? { softmax, layernorm };
     this.alloc = opts.alloc ?? arrayFor;
@@ -192,7 +196,7 @@ export class CpuBackend implements Backend {
         this.unary(op.op, x[0], out); break;
       case 'add': case 'sub': case 'mul': case 'div': case 'greater': case 'equal':
         this.binary(op.op, x[0], sh[0], x[1], sh[1], out, outShape); break;
-      case 'where': where(x[0], sh[0], x[1], sh[1], x[2], sh[2], out, outShape); break;
+      case 'where': this.where(x[0], sh[0], x[1], sh[1], x[2], sh[2], out, outShape); break;
       case 'sum': case 'max': this.reduce(op.op, x[0], sh[0], out, outShape); break;
       case 'reshape': throw new Error('internal: reshape shares its input (see run)');
       case 'transpose': transpose(x[0], sh[0], op.perm, out); break;

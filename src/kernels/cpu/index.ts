@@ -1,8 +1,8 @@
 /**
  * The CPU backend as heterograd uses it: the reference loops plus the tiled,
- * two-thread gemm, float32 on the Wasm SIMD kernel, and float32 add/sub/mul/div
- * and exp/tanh/erf on Wasm SIMD for large outputs (JS where Wasm SIMD is
- * missing, and for float64).
+ * two-thread gemm, float32 on the Wasm SIMD kernel, and float32
+ * add/sub/mul/div/greater/equal, where and exp/tanh/erf on Wasm SIMD for large
+ * outputs (JS where Wasm SIMD is missing, and for float64).
  */
 import { CpuBackend } from './backend.js';
 import { allocFloat } from './gemm.js';
@@ -11,6 +11,7 @@ import { wasmReduce } from './wasm/reduce.js';
 import { wasmLayernorm, wasmSoftmax } from './wasm/rows.js';
 import { wasmGemm, wasmGemmKind } from './wasm/gemm.js';
 import { wasmUnary } from './wasm/unary.js';
+import { wasmWhere } from './wasm/where.js';
 import { arrayFor, type DType } from '../../tensor/dtype.js';
 
 export { CpuBackend, type CpuBackendOptions } from './backend.js';
@@ -24,9 +25,9 @@ const alloc = (dtype: DType, n: number) => (dtype === 'int32' ? arrayFor(dtype, 
 export function createCpuBackend(): CpuBackend {
   const simd = wasmGemmKind();
   const gemmName = simd === 'none' ? 'tiled JS gemm (no Wasm SIMD)'
-    : `tiled gemm, float32 on Wasm ${simd === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD'}; float32 add/sub/mul/div, exp/tanh/erf, sums, softmax and layernorm on Wasm SIMD`;
+    : `tiled gemm, float32 on Wasm ${simd === 'relaxed-simd' ? 'relaxed SIMD' : 'SIMD'}; float32 add/sub/mul/div/greater/equal, where, exp/tanh/erf, sums, softmax and layernorm on Wasm SIMD`;
   return new CpuBackend({
-    gemm: wasmGemm, alloc, gemmName, binary: wasmBinary, unary: wasmUnary, reduce: wasmReduce,
+    gemm: wasmGemm, alloc, gemmName, binary: wasmBinary, where: wasmWhere, unary: wasmUnary, reduce: wasmReduce,
     rows: { softmax: wasmSoftmax, layernorm: wasmLayernorm },
   });
 }

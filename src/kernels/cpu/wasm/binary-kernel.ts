@@ -1,6 +1,6 @@
-// The Wasm SIMD kernels for float32 add, sub, mul and div, emitted as WAT text
-// (assembled by wat.ts). They are the row loops of ../elementwise.ts with four
-// lanes per instruction.
+// The Wasm SIMD kernels for float32 add, sub, mul, div, greater and equal,
+// emitted as WAT text (assembled by wat.ts). They are the row loops of
+// ../elementwise.ts with four lanes per instruction.
 //
 // Why the results are bit-identical to the JS loops: JS reads two float32s as
 // float64, applies the operation and rounds the result to float32 on the store.
@@ -9,6 +9,11 @@
 // double rounding cannot land on a different float32), and f32x4.add/sub/mul/div
 // are correctly rounded IEEE operations too. V8 runs Wasm with denormals kept
 // (no flush to zero), as JS does. NaN payloads may differ; NaN stays NaN.
+// greater and equal are exact comparisons either way: JS compares the float32s
+// widened to float64 (exact), and f32x4.gt/eq compare the float32s, with the
+// same IEEE answers (NaN unordered: false; 0 = -0). The lanes come out all
+// ones or all zeros; AND with the bits of 1.0 turns them into 1.0 or +0, as
+// the JS `? 1 : 0` stores. The tail converts the i32 0/1 of f32.gt/eq.
 //
 // One exported function per operation and operand form, so each loop body is a
 // single instruction sequence with no branch on the operation inside it:
@@ -25,8 +30,8 @@
 // alignment in Wasm; rows of odd length start unaligned and that costs little
 // next to the copies in and out of linear memory (see binary.ts).
 
-/** The operations this kernel runs; greater, equal and every int32 op stay in JS. */
-export const WASM_BINARY_OPS = ['add', 'sub', 'mul', 'div'] as const;
+/** The operations this kernel runs; every int32 and float64 op stays in JS. */
+export const WASM_BINARY_OPS = ['add', 'sub', 'mul', 'div', 'greater', 'equal'] as const;
 export type WasmBinaryOp = (typeof WASM_BINARY_OPS)[number];
 /** vv: both operands step along the row; vs: b is one scalar per row; sv: a is. */
 export type RowForm = 'vv' | 'vs' | 'sv';
@@ -41,6 +46,16 @@ export function binaryWat(): string {
   (import "env" "memory" (memory 1 ${BINARY_MAX_PAGES}))
   ${funcs.join('\n  ')})`;
 }
+
+/** Four lanes, and one float of the tail: the instructions after both operands are on the stack. */
+const VEC: Record<WasmBinaryOp, string> = {
+  add: 'f32x4.add', sub: 'f32x4.sub', mul: 'f32x4.mul', div: 'f32x4.div',
+  greater: 'f32x4.gt v128.const f32x4 1 1 1 1 v128.and', equal: 'f32x4.eq v128.const f32x4 1 1 1 1 v128.and',
+};
+const ONE: Record<WasmBinaryOp, string> = {
+  add: 'f32.add', sub: 'f32.sub', mul: 'f32.mul', div: 'f32.div',
+  greater: 'f32.gt f32.convert_i32_s', equal: 'f32.eq f32.convert_i32_s',
+};
 
 function rowFunc(op: WasmBinaryOp, form: RowForm): string {
   // How one operand is read, as a vector of 4 lanes and as one float: stepping
@@ -66,7 +81,7 @@ function rowFunc(op: WasmBinaryOp, form: RowForm): string {
           local.get $vecEnd i32.eqz br_if $vectors  ;; a loop body runs once before its test
           loop $vector
             local.get $out local.get $i i32.add
-            ${vecA} ${vecB} f32x4.${op}
+            ${vecA} ${vecB} ${VEC[op]}
             v128.store
             local.get $i i32.const 16 i32.add local.tee $i local.get $vecEnd i32.lt_u br_if $vector
           end
@@ -75,7 +90,7 @@ function rowFunc(op: WasmBinaryOp, form: RowForm): string {
           local.get $i local.get $end i32.ge_u br_if $tail
           loop $float
             local.get $out local.get $i i32.add
-            ${oneA} ${oneB} f32.${op}
+            ${oneA} ${oneB} ${ONE[op]}
             f32.store
             local.get $i i32.const 4 i32.add local.tee $i local.get $end i32.lt_u br_if $float
           end

@@ -1,7 +1,7 @@
-// Float32 add, sub, mul and div on the Wasm SIMD kernels of binary-kernel.ts,
-// for the fast CPU backend. The JS loops of ../elementwise.ts stay the readable
-// specification, and run everything this path does not take: float64 and
-// int32, greater and equal, small outputs, walks that do not reduce to one
+// Float32 add, sub, mul, div, greater and equal on the Wasm SIMD kernels of
+// binary-kernel.ts, for the fast CPU backend. The JS loops of ../elementwise.ts
+// stay the readable specification, and run everything this path does not
+// take: float64 and int32, small outputs, walks that do not reduce to one
 // block of rows (see plan), and runtimes without Wasm SIMD.
 //
 // Operands are JS Float32Arrays, so each call copies a and b into the module's
@@ -30,11 +30,11 @@ export const WASM_BINARY_MIN = 128;
 type RowKernel = (a: number, aRow: number, b: number, bRow: number, out: number, rows: number, n: number) => void;
 
 const kernels = new KernelModule<Map<string, RowKernel>>({
-  fallback: 'float32 add/sub/mul/div use the JavaScript loops', wat: binaryWat, maxPages: BINARY_MAX_PAGES,
+  fallback: 'float32 add/sub/mul/div/greater/equal use the JavaScript loops', wat: binaryWat, maxPages: BINARY_MAX_PAGES,
   bind: (e) => new Map(WASM_BINARY_OPS.flatMap((op) => ROW_FORMS.map((form) => [`${op}_${form}`, e[`${op}_${form}`] as RowKernel]))),
 });
 
-/** True when float32 add/sub/mul/div of the fast backend run on Wasm SIMD; false when they fall back to JS. */
+/** True when float32 add/sub/mul/div/greater/equal of the fast backend run on Wasm SIMD; false when they fall back to JS. */
 export const wasmBinaryAvailable = (): boolean => kernels.load() !== null;
 /** Kernel calls made so far (tests check which backend runs the Wasm path). */
 export const wasmBinaryCalls = (): number => kernels.calls;
@@ -77,7 +77,7 @@ const isWasmOp = (name: BinaryName): name is WasmBinaryOp => (WASM_BINARY_OPS as
 
 /**
  * out = a ∘ b with the contract (and bit-identical results) of the JS
- * `binary` of ../elementwise.ts; float32 add/sub/mul/div of at least
+ * `binary` of ../elementwise.ts; float32 add/sub/mul/div/greater/equal of at least
  * WASM_BINARY_MIN outputs run on Wasm SIMD when the runtime has it.
  */
 export function wasmBinary(
@@ -90,8 +90,7 @@ export function wasmBinary(
 
 /**
  * Runs out = a ∘ b on the Wasm kernel at any size and returns true, or returns
- * false without touching out when this path does not apply (not float32
- * add/sub/mul/div, a walk plan() declines, no Wasm SIMD, past the memory limit).
+ * false without touching out when this path does not apply (not float32, a walk plan() declines, no Wasm SIMD, past the memory limit).
  * Exported for the tests and the bench, which time it below WASM_BINARY_MIN.
  */
 export function tryWasmBinary(

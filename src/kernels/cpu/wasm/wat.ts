@@ -62,6 +62,9 @@ const OPS: Record<string, [number[], Imm, number?]> = {
   'i64.const': [[0x42], 'i32'], 'i64.add': [[0x7c], 'none'], 'i64.shl': [[0x86], 'none'],
   'i64.trunc_sat_f64_s': [[0xfc, 0x06], 'none'], 'f64.reinterpret_i64': [[0xbf], 'none'],
   'f64x2.splat': [[0xfd, 0x14], 'none'],
+  // greater, equal and where (binary-kernel.ts, where-kernel.ts): comparisons giving all-ones lanes, or i32 0/1.
+  'f32x4.eq': [[0xfd, 0x41], 'none'], 'f32x4.ne': [[0xfd, 0x42], 'none'], 'f32x4.gt': [[0xfd, 0x44], 'none'],
+  'f32.eq': [[0x5b], 'none'],
 };
 const TYPES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 

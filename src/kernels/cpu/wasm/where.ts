@@ -1,0 +1,123 @@
+// Float32 where (out = c ≠ 0 ? a : b) on the Wasm SIMD kernel of
+// where-kernel.ts, for the fast CPU backend: the ReLU where(x > 0, x, 0) and
+// its derivative run it twice per layer per pass, and an HVP four passes. The
+// JS `where` of ../elementwise.ts stays the specification and runs everything
+// this path does not take: other dtypes (an int32 operand), small outputs,
+// walks that do not reduce to one block of rows, runtimes without Wasm SIMD.
+//
+// Host plumbing as binary.ts (module.ts): each call copies c, a and b into
+// linear memory, runs the kernel over all rows and copies out back. Layout
+// (bytes, each region 16-byte aligned): c, a, b, out.
+import { type Shape, broadcastStrides } from '../../../tensor/shapes.js';
+import type { AnyTypedArray } from '../../../tensor/dtype.js';
+import { collapseAxes, where as jsWhere } from '../elementwise.js';
+import { WHERE_FORMS, WHERE_MAX_PAGES, whereWat } from './where-kernel.js';
+import { KernelModule, align16 } from './module.js';
+
+/**
+ * Outputs with fewer elements than this run the JS loop. A call costs ~1 µs
+ * before any work (binary.ts's fixed cost plus a third copy in), and the JS
+ * loop costs only 2–5 ns/element, so the crossover sits higher than
+ * WASM_BINARY_MIN. Measured (`npx tsx bench/elementwise.ts`, crossover table,
+ * CPU time, Node 20 on a loaded 2-vCPU EPYC), where(c, a, 0) with a random 0/1
+ * condition: 256 elements 4.0 JS against 5.3 Wasm ns/element, 512 4.3 against
+ * 3.1, 1024 4.7 against 1.8 (a standalone loop of the same calls: 384 elements
+ * 2.2 against 2.6, 512 2.8 against 2.5); at the MLP's [128, 256] 5.0 against 0.9.
+ */
+export const WASM_WHERE_MIN = 512;
+
+/** (c, cRow, a, aRow, b, bRow, out, rows, n): addresses and row strides in bytes. */
+type RowKernel = (c: number, cRow: number, a: number, aRow: number, b: number, bRow: number, out: number, rows: number, n: number) => void;
+
+/** The kernels in WHERE_FORMS order: index bits 4, 2, 1 set where c, a, b is a scalar per row (see formIndex). */
+const kernels = new KernelModule<RowKernel[]>({
+  fallback: 'float32 where uses the JavaScript loop', wat: whereWat, maxPages: WHERE_MAX_PAGES,
+  bind: (e) => WHERE_FORMS.map((form) => e[`where_${form}`] as RowKernel),
+});
+/** WHERE_FORMS's index of a form from whether c, a and b step along the row (a number, not a string: this runs every call). */
+const formIndex = (cSteps: boolean, aSteps: boolean, bSteps: boolean): number => (cSteps ? 0 : 4) | (aSteps ? 0 : 2) | (bSteps ? 0 : 1);
+
+/** True when float32 where of the fast backend runs on Wasm SIMD; false when it falls back to JS. */
+export const wasmWhereAvailable = (): boolean => kernels.load() !== null;
+/** Kernel calls made so far (tests check which backend runs the Wasm path). */
+export const wasmWhereCalls = (): number => kernels.calls;
+/** Test hook: forget the loaded module so the next call probes the runtime again. */
+export const resetWasmWhere = (): void => kernels.reset();
+
+/**
+ * `outer` kernel calls of `rows` rows of n; per operand (c, a, b) the row
+ * stride and the step between calls, in elements.
+ */
+interface Plan { form: number; rows: number; n: number; row: number[]; outer: number; step: number[] }
+
+/**
+ * The output as blocks of rows, or null when the walk needs more than two
+ * outer axes, or an operand steps along the row by neither 0 nor 1. Operands of
+ * the output's length or of one element are one row (the ReLU: c and a full, b
+ * a scalar); otherwise the axes merged as the JS walk merges them
+ * (collapseAxes) give one call for two axes left (a row reused, a scalar per
+ * row) and one call per outer index for three.
+ */
+const ZEROS = [0, 0, 0];
+
+function plan(c: Float32Array, a: Float32Array, b: Float32Array, shapes: Shape[], outShape: Shape, len: number): Plan | null {
+  const one = (x: Float32Array) => x.length === len || x.length === 1;
+  if (one(c) && one(a) && one(b)) {
+    const form = formIndex(c.length === len, a.length === len, b.length === len);
+    return { form, rows: 1, n: len, row: ZEROS, outer: 1, step: ZEROS };
+  }
+  const m = collapseAxes(outShape, shapes.map((s) => broadcastStrides(s, outShape)));
+  const r = m.shape.length;
+  if (r !== 2 && r !== 3) return null;
+  const along = m.strides.map((s) => s[r - 1]);
+  if (!along.every((d) => d === 0 || d === 1)) return null;
+  const form = formIndex(along[0] === 1, along[1] === 1, along[2] === 1);
+  return {
+    form, rows: m.shape[r - 2], n: m.shape[r - 1], row: m.strides.map((s) => s[r - 2]),
+    outer: r === 3 ? m.shape[0] : 1, step: m.strides.map((s) => (r === 3 ? s[0] : 0)),
+  };
+}
+
+/**
+ * out = c ≠ 0 ? a : b with the contract (and bit-identical results) of the JS
+ * `where` of ../elementwise.ts; float32 outputs of at least WASM_WHERE_MIN
+ * elements run on Wasm SIMD when the runtime has it.
+ */
+export function wasmWhere(
+  c: AnyTypedArray, cShape: Shape, a: AnyTypedArray, aShape: Shape, b: AnyTypedArray, bShape: Shape,
+  out: AnyTypedArray, outShape: Shape,
+): void {
+  if (out.length >= WASM_WHERE_MIN && tryWasmWhere(c, cShape, a, aShape, b, bShape, out, outShape)) return;
+  jsWhere(c, cShape, a, aShape, b, bShape, out, outShape);
+}
+
+/**
+ * Runs where on the Wasm kernel at any size and returns true, or returns false
+ * without touching out when this path does not apply (an operand not float32,
+ * a walk plan() declines, no Wasm SIMD, past the memory limit). Exported for
+ * the tests and the bench.
+ */
+export function tryWasmWhere(
+  c: AnyTypedArray, cShape: Shape, a: AnyTypedArray, aShape: Shape, b: AnyTypedArray, bShape: Shape,
+  out: AnyTypedArray, outShape: Shape,
+): boolean {
+  if (!(c instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) return false;
+  const fns = kernels.load();
+  const len = out.length;
+  const p = fns && plan(c, a, b, [cShape, aShape, bShape], outShape, len);
+  // Byte offsets of the regions: c at 0, then a, b, out.
+  const aOff = align16(4 * c.length), bOff = aOff + align16(4 * a.length), outOff = bOff + align16(4 * b.length);
+  const f32 = p && kernels.reserve(outOff + 4 * len);
+  if (!fns || !p || !f32) return false;
+  f32.set(c, 0);
+  f32.set(a, aOff / 4);
+  f32.set(b, bOff / 4);
+  const f = fns[p.form];
+  const { row, step } = p, block = p.rows * p.n;
+  for (let t = 0; t < p.outer; t++) {
+    f(4 * t * step[0], 4 * row[0], aOff + 4 * t * step[1], 4 * row[1], bOff + 4 * t * step[2], 4 * row[2], outOff + 4 * t * block, p.rows, p.n);
+  }
+  kernels.calls++;
+  out.set(f32.subarray(outOff / 4, outOff / 4 + len));
+  return true;
+}

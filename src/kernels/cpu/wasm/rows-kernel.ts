@@ -23,6 +23,11 @@
 // sum_rows in reduce-kernel.ts, not the JS loop's sequential order), then the
 // output pass exactly as JS: ((x − mean) · inv) rounded to float32.
 
+import { expStmts, f64 } from './unary-kernel.js';
+
+/** Below this exp(x − m) is taken as exp(EXP_FLOOR) ≈ 2e-48: float32 0, and nothing to a sum that is ≥ 1. */
+const EXP_FLOOR = -110;
+
 /** Pages of 64 KiB the memory may grow to (1 GiB keeps every byte address a positive i32). */
 export const ROWS_MAX_PAGES = 16384;
 
@@ -32,29 +37,6 @@ export function rowsWat(): string {
   (import "env" "memory" (memory 1 ${ROWS_MAX_PAGES}))
   ${softmaxFunc()}
   ${layernormFunc()})`;
-}
-
-/** 1/j! for j = 0..12: Taylor terms of e^r. On |r| ≤ ln2/2 the first term left out, r¹³/13!, is < 2e-16 relative. */
-const TAYLOR = Array.from({ length: 13 }, (_, j) => 1 / Array.from({ length: j }, (_, i) => i + 1).reduce((a, b) => a * b, 1));
-
-/**
- * exp of the float64 on the stack, leaving a float64; uses locals $t $k $r.
- * e^t = 2^k · e^r with k = round(t / ln2), r = t − k·ln2 (ln2 in two parts,
- * fdlibm's: the high part has trailing zero bits, so k·LN2_HI is exact for
- * |k| < 2^11). Softmax arguments are ≤ 0 (x − max): t is clamped at −708, where
- * e^t ≈ 3e-308 already rounds to float32 0 and adds nothing to a sum ≥ 1, so 2^k
- * stays a normal float64 built from its bits. NaN stays NaN (f64.max keeps it;
- * the saturating truncation gives k = 0 instead of trapping); exp(0) is exactly 1.
- */
-function exp(): string {
-  const LOG2E = 1.4426950408889634, LN2_HI = 6.93147180369123816490e-1, LN2_LO = 1.90821492927058770002e-10;
-  const horner = TAYLOR.slice(0, -1).reverse().map((c) => `local.get $r f64.mul f64.const ${c} f64.add`).join('\n          ');
-  return `f64.const -708 f64.max local.set $t
-          local.get $t f64.const ${LOG2E} f64.mul f64.nearest local.set $k
-          local.get $t local.get $k f64.const ${LN2_HI} f64.mul f64.sub local.get $k f64.const ${LN2_LO} f64.mul f64.sub local.set $r
-          f64.const ${TAYLOR[12]}
-          ${horner}
-          local.get $k i64.trunc_sat_f64_s i64.const 1023 i64.add i64.const 52 i64.shl f64.reinterpret_i64 f64.mul`;
 }
 
 /** A loop over the floats of a row at byte offsets $i = 0, 4, … < $end (n ≥ 1, so the body runs at least once). */
@@ -79,19 +61,64 @@ const perRow = (body: string) => `local.get $n i32.const 2 i32.shl local.set $en
       end
     end`;
 
+/** Pairs of floats whose exp chains interleave in the softmax's main loop (as UNARY_INTERLEAVE in unary-kernel.ts). */
+export const SOFTMAX_INTERLEAVE = 4;
+const CHAIN_LOCALS = ['a', 't', 'k', 'r', 'p', 's', 'y'];
+
+/**
+ * g pairs of the row from byte offset $i (the last one a lone float with `odd`):
+ * e = exp(x − m) in float64 lanes, interleaved statement by statement, stored
+ * rounded to float32, then added to $sum one lane at a time, in row order.
+ */
+function expStep(g: number, odd = false): string {
+  const last = (j: number) => odd && j === g - 1;
+  const chains = Array.from({ length: g }, (_, j) => expStmts((name) => `$${name}${j}`));
+  const lines = chains.map((_, j) => `local.get $x local.get $i i32.add ${last(j) ? 'v128.load32_zero' : 'v128.load64_zero'} offset=${8 * j}
+          f64x2.promote_low_f32x4 local.get $mm f64x2.sub ${f64(EXP_FLOOR)} f64x2.pmax local.set $a${j}`);
+  for (let i = 0; i < chains[0].length; i++) for (const c of chains) lines.push(c[i]);
+  chains.forEach((_, j) => lines.push(`${outAt} local.get $y${j} f32x4.demote_f64x2_zero ${last(j) ? 'v128.store32_lane' : 'v128.store64_lane'} offset=${8 * j} 0`));
+  chains.forEach((_, j) => lines.push(`local.get $sum local.get $y${j} f64x2.extract_lane 0 f64.add${last(j) ? '' : ` local.get $y${j} f64x2.extract_lane 1 f64.add`} local.set $sum`));
+  return lines.join('\n          ');
+}
+
+/** A loop running `body` at $i = $i, $i + step, … < `end` (skipped when $i ≥ end already). */
+const stepping = (label: string, end: string, step: number, body: string) => `block $${label}Skip
+          local.get $i local.get ${end} i32.ge_u br_if $${label}Skip
+          loop $${label}
+            ${body}
+            local.get $i i32.const ${step} i32.add local.tee $i local.get ${end} i32.lt_u br_if $${label}
+          end
+        end`;
+
+/** The scale pass on the pair of floats at out + $i (a lone float with `odd`): f32(f64(out) · inv). */
+const scalePair = (odd: boolean) => `${outAt} ${outAt} ${odd ? 'v128.load32_zero' : 'v128.load64_zero'} f64x2.promote_low_f32x4 local.get $inv f64x2.mul
+            f32x4.demote_f64x2_zero ${odd ? 'v128.store32_lane' : 'v128.store64_lane'} 0`;
+
 function softmaxFunc(): string {
+  const G = SOFTMAX_INTERLEAVE;
+  const chains = Array.from({ length: G }, (_, j) => CHAIN_LOCALS.map((l) => `(local $${l}${j} v128)`).join(' ')).join('\n    ');
   return `(func $softmax (export "softmax") (param $x i32) (param $rows i32) (param $n i32) (param $out i32)
-    (local $i i32) (local $end i32) (local $m f32) (local $v f32) (local $s f64) (local $e f64) (local $inv f64)
-    (local $t f64) (local $k f64) (local $r f64)
+    (local $i i32) (local $end i32) (local $pairEnd i32) (local $groupEnd i32) (local $m f32) (local $v f32) (local $sum f64)
+    (local $mm v128) (local $inv v128)
+    ${chains}
+    local.get $n i32.const -2 i32.and i32.const 2 i32.shl local.set $pairEnd  ;; bytes: after the row's last pair
+    local.get $n i32.const ${-2 * G} i32.and i32.const 2 i32.shl local.set $groupEnd  ;; after its last group of ${G} pairs
     ${perRow(`i32.const 0xff800000 f32.reinterpret_i32 local.set $m  ;; -Infinity
         ${eachFloat('max', `${xAt} local.tee $v local.get $m local.get $v local.get $m f32.gt select local.set $m`)}
-        f64.const 0 local.set $s
-        ${eachFloat('exp', `${xAt} f64.promote_f32 local.get $m f64.promote_f32 f64.sub
-          ${exp()} local.set $e
-          ${outAt} local.get $e f32.demote_f64 f32.store
-          local.get $s local.get $e f64.add local.set $s`)}
-        f64.const 1 local.get $s f64.div local.set $inv
-        ${eachFloat('scale', `${outAt} ${outAt} f32.load f64.promote_f32 local.get $inv f64.mul f32.demote_f64 f32.store`)}`)}
+        local.get $m f64.promote_f32 f64x2.splat local.set $mm
+        f64.const 0 local.set $sum
+        i32.const 0 local.set $i
+        ${stepping('groups', '$groupEnd', 8 * G, expStep(G))}
+        ${stepping('pairs', '$pairEnd', 8, expStep(1))}
+        local.get $i local.get $end i32.lt_u if
+          ${expStep(1, true)}
+        end
+        f64.const 1 local.get $sum f64.div f64x2.splat local.set $inv
+        i32.const 0 local.set $i
+        ${stepping('scale', '$pairEnd', 8, scalePair(false))}
+        local.get $i local.get $end i32.lt_u if
+          ${scalePair(true)}
+        end`)}
   )`;
 }
 

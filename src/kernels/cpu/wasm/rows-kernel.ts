@@ -94,25 +94,48 @@ const stepping = (label: string, end: string, step: number, body: string) => `bl
 const scalePair = (odd: boolean) => `${outAt} ${outAt} ${odd ? 'v128.load32_zero' : 'v128.load64_zero'} f64x2.promote_low_f32x4 local.get $inv f64x2.mul
             f32x4.demote_f64x2_zero ${odd ? 'v128.store32_lane' : 'v128.store64_lane'} 0`;
 
+/** $v into the running max $m unless it is NaN or not larger: JS's `if (v > m) m = v`. */
+const takeMax = 'local.tee $v local.get $m local.get $v local.get $m f32.gt select local.set $m';
+
+/**
+ * The row's max into $m: four running maxima in f32x4 lanes (each lane keeps
+ * v > m, so NaN is never taken), folded into one, then the last n mod 4 floats.
+ * Max is associative, so this is JS's max over the non-NaN floats (−∞ if none);
+ * of +0 and −0 it may keep the other one, which changes no x − m.
+ */
+function rowMax(): string {
+  const fold = [0, 1, 2, 3].map((l) => `local.get $m4 f32x4.extract_lane ${l} ${takeMax}`).join('\n        ');
+  return `i32.const 0xff800000 f32.reinterpret_i32 local.tee $m f32x4.splat local.set $m4  ;; -Infinity
+        i32.const 0 local.set $i
+        ${stepping('max4', '$quadEnd', 16, `local.get $x local.get $i i32.add v128.load local.tee $m4v local.get $m4 local.get $m4v local.get $m4 f32x4.gt v128.bitselect local.set $m4`)}
+        ${fold}
+        ${stepping('max1', '$end', 4, `${xAt} ${takeMax}`)}`;
+}
+
 function softmaxFunc(): string {
   const G = SOFTMAX_INTERLEAVE;
-  const chains = Array.from({ length: G }, (_, j) => CHAIN_LOCALS.map((l) => `(local $${l}${j} v128)`).join(' ')).join('\n    ');
+  const chains = Array.from({ length: G + 1 }, (_, j) => CHAIN_LOCALS.map((l) => `(local $${l}${j} v128)`).join(' ')).join('\n    ');
   return `(func $softmax (export "softmax") (param $x i32) (param $rows i32) (param $n i32) (param $out i32)
-    (local $i i32) (local $end i32) (local $pairEnd i32) (local $groupEnd i32) (local $m f32) (local $v f32) (local $sum f64)
-    (local $mm v128) (local $inv v128)
+    (local $i i32) (local $end i32) (local $pairEnd i32) (local $loopEnd i32) (local $m f32) (local $v f32) (local $sum f64)
+    (local $quadEnd i32) (local $m4 v128) (local $m4v v128) (local $mm v128) (local $inv v128)
     ${chains}
+    local.get $n i32.const -4 i32.and i32.const 2 i32.shl local.set $quadEnd  ;; after the row's last four floats
     local.get $n i32.const -2 i32.and i32.const 2 i32.shl local.set $pairEnd  ;; bytes: after the row's last pair
-    local.get $n i32.const ${-2 * G} i32.and i32.const 2 i32.shl local.set $groupEnd  ;; after its last group of ${G} pairs
-    ${perRow(`i32.const 0xff800000 f32.reinterpret_i32 local.set $m  ;; -Infinity
-        ${eachFloat('max', `${xAt} local.tee $v local.get $m local.get $v local.get $m f32.gt select local.set $m`)}
+    local.get $n i32.const ${2 * G + 1} i32.sub i32.const 2 i32.shl local.set $loopEnd  ;; groups of ${G} pairs while more than ${2 * G + 1} floats remain
+    ${perRow(`${rowMax()}
         local.get $m f64.promote_f32 f64x2.splat local.set $mm
         f64.const 0 local.set $sum
         i32.const 0 local.set $i
-        ${stepping('groups', '$groupEnd', 8 * G, expStep(G))}
-        ${stepping('pairs', '$pairEnd', 8, expStep(1))}
-        local.get $i local.get $end i32.lt_u if
-          ${expStep(1, true)}
+        block $groupsSkip
+          local.get $loopEnd i32.const 0 i32.le_s br_if $groupsSkip
+          loop $groups
+            ${expStep(G)}
+            local.get $i i32.const ${8 * G} i32.add local.tee $i local.get $loopEnd i32.lt_s br_if $groups
+          end
         end
+        ${Array.from({ length: 2 * G + 1 }, (_, k) => `local.get $end local.get $i i32.sub i32.const ${4 * (k + 1)} i32.eq if
+          ${expStep((k + 2) >> 1, k % 2 === 0)}
+        end`).join('\n        ')}
         f64.const 1 local.get $sum f64.div f64x2.splat local.set $inv
         i32.const 0 local.set $i
         ${stepping('scale', '$pairEnd', 8, scalePair(false))}

@@ -62,6 +62,7 @@ const OPS: Record<string, [number[], Imm, number?]> = {
   'i64.const': [[0x42], 'i32'], 'i64.add': [[0x7c], 'none'], 'i64.shl': [[0x86], 'none'],
   'i64.trunc_sat_f64_s': [[0xfc, 0x06], 'none'], 'f64.reinterpret_i64': [[0xbf], 'none'],
   'f64x2.splat': [[0xfd, 0x14], 'none'],
+  'f32x4.gt': [[0xfd, 0x44], 'none'],
 };
 const TYPES: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 

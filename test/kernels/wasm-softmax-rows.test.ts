@@ -40,7 +40,7 @@ const LENGTHS = [1, 2, 3, 16, 17, 64, 65, 129];
 describe('wasm float32 softmax rows', () => {
   it('the row lengths exercise both the group loop and every tail size', () => {
     // Floats left for the tail step: n − 2G·⌈(n − 2G − 1) / 2G⌉ when n > 2G + 1, else n; all of 1..2G+1 occur somewhere.
-    const tail = (n: number) => (n > 2 * SOFTMAX_INTERLEAVE + 1 ? tail(n - 2 * SOFTMAX_INTERLEAVE) : n);
+    const tail = (n: number): number => (n > 2 * SOFTMAX_INTERLEAVE + 1 ? tail(n - 2 * SOFTMAX_INTERLEAVE) : n);
     expect(new Set([...LENGTHS, 4, 5, 6, 7, 8].map(tail)).size).toBe(2 * SOFTMAX_INTERLEAVE + 1);
   });
 

@@ -7,17 +7,38 @@
 //   softmax(x, rows, n, out)         out[r] = exp(x[r] − max x[r]) / Σ exp(x[r] − max x[r])
 //   layernorm(x, rows, n, eps, out)  out[r] = (x[r] − mean) / √(var + eps)
 //
-// softmax: the max in float32 (NaN never taken, as `if (v > m)` in JS), each
-// exp(x − m) in float64 by the routine below, stored rounded to float32 while
-// the unrounded values are summed in order in float64, then each stored float
-// times 1/Σ rounded once. V8's Math.exp is a C call per element; this exp is
-// a dozen float64 multiply-adds, but one dependent chain (Horner) per element,
-// so it measured only 1.4× the JS loop (19.7 against 13.8 ns/element at
-// [64,4,17,17], bench/elementwise.ts): two elements per f64x2 chain, or Estrin's
-// scheme, is the next step. Its relative error is a few float64
-// ulps (~1e-15) where Math.exp's is under one, so a result can land on the other
-// float32 neighbour only when the exact value sits within ~1e-15 relative of a
-// float32 rounding boundary.
+// softmax: the max in float32 (NaN never taken, as `if (v > m)` in JS), as
+// four running maxima in f32x4 lanes folded into one, then the last n mod 4.
+// Each exp(x − m) in float64 on f64x2 lanes by unary-kernel.ts's exp (expStmts:
+// Cody–Waite reduction, degree-11 Taylor polynomial), stored rounded to float32
+// while the unrounded values are summed in row order in float64 (lane 0, then
+// lane 1 of each pair), then each stored float times 1/Σ rounded once.
+//
+// Speed: the exp is a chain of ~15 dependent float64 multiply-adds, so one
+// element at a time (the first version: scalar float64, one chain per element)
+// left the core mostly waiting, at ~14 ns/element against ~20 for the JS loop.
+// Here SOFTMAX_INTERLEAVE pairs go through each step of the main loop with
+// their statements interleaved, so four chains of two lanes overlap. Rows are
+// short (17 in the ViT attention, 16 in the GPT bench, 65 for a char-level
+// vocabulary), so their ends matter: the loop stops while 1..2G+1 floats are
+// left and one step of up to G+1 interleaved chains (the last a lone float when
+// the count is odd) takes them all; a row of 17 is then one group of 4 pairs and
+// one step of 4 pairs and a float, not a lone chain at the end (~10% at 17).
+// Measured at [64,4,17,17] by bench/elementwise.ts: 5.6 ns/element against
+// 24.6 for the JS loop (a busy 2-core machine; the scalar version, 13.9 against
+// 18.9 in a quick run at that shape); alternated with the scalar version in one process,
+// 4.7–6.5 against 14–16 ns/element at rows of 16, 17 and 65. Interleaving 2, 3
+// or 6 pairs measured within noise of 4 (likely bound by operations, no longer by
+// the chains' latency); a
+// pairwise sum instead of the in-order one measured no faster, so the order of
+// the JS loop stays. The unary exp kernel alone runs at ~3 ns/element; the rest
+// is the max, the sum, the scale pass and the copies in and out.
+//
+// Accuracy: the exp's relative error is ~3e-15 where Math.exp's is under a
+// float64 ulp, so a result lands on the other float32 neighbour only when the
+// exact value sits within ~3e-15 relative of a float32 rounding boundary. Its
+// argument is floored at EXP_FLOOR (f64x2.pmax keeps NaN); x − m ≤ 0 otherwise.
+// Of +0 and −0 the lane max may keep the other one, which changes no exp(x − m).
 //
 // layernorm: mean and variance in float64 two-lane partial sums (the order of
 // sum_rows in reduce-kernel.ts, not the JS loop's sequential order), then the
@@ -25,7 +46,11 @@
 
 import { expStmts, f64 } from './unary-kernel.js';
 
-/** Below this exp(x − m) is taken as exp(EXP_FLOOR) ≈ 2e-48: float32 0, and nothing to a sum that is ≥ 1. */
+/**
+ * exp(x − m) below this is taken as exp(EXP_FLOOR) ≈ 2e-48: it rounds to float32
+ * 0 as the true value does, and n of them add < n·2e-48 to a sum that ends ≥ 1
+ * (the max contributes exp(0) = 1), far below its float64 ulp.
+ */
 const EXP_FLOOR = -110;
 
 /** Pages of 64 KiB the memory may grow to (1 GiB keeps every byte address a positive i32). */
@@ -121,7 +146,7 @@ function softmaxFunc(): string {
     ${chains}
     local.get $n i32.const -4 i32.and i32.const 2 i32.shl local.set $quadEnd  ;; after the row's last four floats
     local.get $n i32.const -2 i32.and i32.const 2 i32.shl local.set $pairEnd  ;; bytes: after the row's last pair
-    local.get $n i32.const ${2 * G + 1} i32.sub i32.const 2 i32.shl local.set $loopEnd  ;; groups of ${G} pairs while more than ${2 * G + 1} floats remain
+    local.get $n i32.const ${2 * G + 1} i32.sub i32.const 2 i32.shl local.set $loopEnd  ;; groups of ${G} pairs while more than ${2 * G + 1} floats remain (negative for short rows: signed compares)
     ${perRow(`${rowMax()}
         local.get $m f64.promote_f32 f64x2.splat local.set $mm
         f64.const 0 local.set $sum
@@ -133,8 +158,9 @@ function softmaxFunc(): string {
             local.get $i i32.const ${8 * G} i32.add local.tee $i local.get $loopEnd i32.lt_s br_if $groups
           end
         end
-        ${Array.from({ length: 2 * G + 1 }, (_, k) => `local.get $end local.get $i i32.sub i32.const ${4 * (k + 1)} i32.eq if
-          ${expStep((k + 2) >> 1, k % 2 === 0)}
+        ;; the last 1..${2 * G + 1} floats in one step, of as many chains as they fill
+        ${Array.from({ length: 2 * G + 1 }, (_, k) => k + 1).map((left) => `local.get $end local.get $i i32.sub i32.const ${4 * left} i32.eq if
+          ${expStep(Math.ceil(left / 2), left % 2 === 1)}
         end`).join('\n        ')}
         f64.const 1 local.get $sum f64.div f64x2.splat local.set $inv
         i32.const 0 local.set $i

@@ -68,7 +68,8 @@ export type WasmUnaryOp = (typeof WASM_UNARY_OPS)[number];
 /** Pages of 64 KiB the memory may grow to (1 GiB keeps every byte address a positive i32). */
 export const UNARY_MAX_PAGES = 16384;
 
-const f64 = (v: number) => `v128.const f64x2 ${v} ${v}`;
+/** A v128 constant of two equal float64 lanes. */
+export const f64 = (v: number) => `v128.const f64x2 ${v} ${v}`;
 const SHIFT = 1.5 * 2 ** 52;
 const LN2_HI = 0.6931471803691238; // 0x3FE62E42FEE00000: ln 2 rounded to 32 significant bits
 const LN2_LO = Math.LN2 - LN2_HI; // the rest, 1.9082149292705877e-10
@@ -90,8 +91,9 @@ function factorial(n: number): number {
  * are lists of statements over locals named through `v`, so that several pairs
  * can be interleaved statement by statement (see func).
  */
-type Stmt = string;
-type Local = (name: string) => string;
+export type Stmt = string;
+/** Names a local of one interleaved chain: v('r') is `$r0` in the first, `$r1` in the second, … */
+export type Local = (name: string) => string;
 
 /** acc = Σ c[i]·x^i (Horner, c lowest first): one statement per step, so interleaved chains overlap. */
 function horner(c: number[], x: string, acc: string): Stmt[] {
@@ -104,7 +106,7 @@ function horner(c: number[], x: string, acc: string): Stmt[] {
  * From v('a') (float64 lanes, already in range) sets v('s') = 2^k and
  * v('p') = exp(r) − 1 with exp(a) = s·(1 + p); degree d polynomial.
  */
-function expCore(v: Local, d: number): Stmt[] {
+export function expCore(v: Local, d: number): Stmt[] {
   return [
     `local.get ${v('a')} ${f64(Math.LOG2E)} f64x2.mul ${f64(SHIFT)} f64x2.add local.set ${v('t')}`, // k in the low bits
     `local.get ${v('t')} ${f64(SHIFT)} f64x2.sub local.set ${v('k')}`, // k, exactly
@@ -114,19 +116,26 @@ function expCore(v: Local, d: number): Stmt[] {
   ];
 }
 
+/** Degree of exp's polynomial: remainder 3e-15 relative (see the header). */
+export const EXP_DEGREE = 11;
+
+/** From v('a') (float64 lanes, already clamped) sets v('y') = exp(a) = s·(1 + p); locals as expCore's. Softmax (rows-kernel.ts) uses it too. */
+export function expStmts(v: Local): Stmt[] {
+  return [...expCore(v, EXP_DEGREE), `local.get ${v('s')} local.get ${v('s')} local.get ${v('p')} f64x2.mul f64x2.add local.set ${v('y')}`];
+}
+
 const SIGN = 'v128.const i64x2 -9223372036854775808 -9223372036854775808';
 
 /** From v('x') (two float64 lanes) set v('y') to the two results (float64). */
 const BODY: Record<WasmUnaryOp, (v: Local) => Stmt[]> = {
   exp: (v) => [
     `local.get ${v('x')} ${f64(-110)} f64x2.pmax ${f64(100)} f64x2.pmin local.set ${v('a')}`,
-    ...expCore(v, 11),
-    `local.get ${v('s')} local.get ${v('s')} local.get ${v('p')} f64x2.mul f64x2.add local.set ${v('y')}`,
+    ...expStmts(v),
   ],
   tanh: (v) => [
     `local.get ${v('x')} f64x2.abs ${f64(20)} f64x2.pmin local.set ${v('a')}`,
     `local.get ${v('a')} local.get ${v('a')} f64x2.add local.set ${v('a')}`, // 2|x|
-    ...expCore(v, 11),
+    ...expCore(v, EXP_DEGREE),
     `local.get ${v('s')} ${f64(1)} f64x2.sub local.get ${v('s')} local.get ${v('p')} f64x2.mul f64x2.add local.set ${v('e')}`, // E = expm1(2|x|)
     `local.get ${v('e')} local.get ${v('e')} ${f64(2)} f64x2.add f64x2.div local.get ${v('x')} ${SIGN} v128.and v128.or local.set ${v('y')}`,
   ],

@@ -1,8 +1,7 @@
 // A tiny assembler from a subset of WebAssembly text (WAT) to a binary module,
 // so the Wasm gemm ships as readable source rather than an opaque blob and
 // needs no toolchain. It knows exactly what kernel.ts, binary-kernel.ts,
-// unary-kernel.ts, reduce-kernel.ts and rows-kernel.ts use (i64.const takes
-// values in i32 range):
+// unary-kernel.ts, reduce-kernel.ts and rows-kernel.ts use:
 //
 //   (module
 //     (import "env" "memory" (memory MIN MAX shared))
@@ -55,14 +54,11 @@ const OPS: Record<string, [number[], Imm, number?]> = {
   'f64.add': [[0xa0], 'none'], 'f64.promote_f32': [[0xbb], 'none'], 'f32.demote_f64': [[0xb6], 'none'],
   'f32.convert_i32_s': [[0xb2], 'none'],
   'i32x4.splat': [[0xfd, 0x11], 'none'], 'f64x2.extract_lane': [[0xfd, 0x21], 'lane'],
-  // The float32 softmax and layernorm rows (rows-kernel.ts): float64 arithmetic, exp built from 2^k and a polynomial.
+  // The float32 softmax and layernorm rows (rows-kernel.ts): float64 scalars, the max in f32x4 lanes (NaN never taken).
   'f64.const': [[0x44], 'f64'], 'f64.sub': [[0xa1], 'none'], 'f64.mul': [[0xa2], 'none'], 'f64.div': [[0xa3], 'none'],
-  'f64.sqrt': [[0x9f], 'none'], 'f64.nearest': [[0x9e], 'none'], 'f64.max': [[0xa5], 'none'],
-  'f64.convert_i32_s': [[0xb7], 'none'], 'f32.gt': [[0x5e], 'none'], 'f32.reinterpret_i32': [[0xbe], 'none'],
-  'i64.const': [[0x42], 'i32'], 'i64.add': [[0x7c], 'none'], 'i64.shl': [[0x86], 'none'],
-  'i64.trunc_sat_f64_s': [[0xfc, 0x06], 'none'], 'f64.reinterpret_i64': [[0xbf], 'none'],
+  'f64.sqrt': [[0x9f], 'none'], 'f64.convert_i32_s': [[0xb7], 'none'], 'f32.gt': [[0x5e], 'none'], 'f32.reinterpret_i32': [[0xbe], 'none'],
   'f64x2.splat': [[0xfd, 0x14], 'none'],
-  // greater, equal and where (binary-kernel.ts, where-kernel.ts): comparisons giving all-ones lanes, or i32 0/1.
+  // greater, equal and where (binary-kernel.ts, where-kernel.ts) and softmax's max (rows-kernel.ts): comparisons giving all-ones lanes, or i32 0/1.
   'f32x4.eq': [[0xfd, 0x41], 'none'], 'f32x4.ne': [[0xfd, 0x42], 'none'], 'f32x4.gt': [[0xfd, 0x44], 'none'],
   'f32.eq': [[0x5b], 'none'],
 };

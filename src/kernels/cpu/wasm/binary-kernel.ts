@@ -30,20 +30,19 @@
 // alignment in Wasm; rows of odd length start unaligned and that costs little
 // next to the copies in and out of linear memory (see binary.ts).
 
+import { KERNEL_MAX_PAGES } from './module.js';
+
 /** The operations this kernel runs; every int32 and float64 op stays in JS. */
 export const WASM_BINARY_OPS = ['add', 'sub', 'mul', 'div', 'greater', 'equal'] as const;
 export type WasmBinaryOp = (typeof WASM_BINARY_OPS)[number];
 /** vv: both operands step along the row; vs: b is one scalar per row; sv: a is. */
 export type RowForm = 'vv' | 'vs' | 'sv';
 export const ROW_FORMS: readonly RowForm[] = ['vv', 'vs', 'sv'];
-/** Pages of 64 KiB the memory may grow to (1 GiB keeps every byte address a positive i32). */
-export const BINARY_MAX_PAGES = 16384;
-
 /** WAT for the module: `<op>_<form>` for every op and form; it imports a (not shared) memory. */
 export function binaryWat(): string {
   const funcs = WASM_BINARY_OPS.flatMap((op) => ROW_FORMS.map((form) => rowFunc(op, form)));
   return `(module
-  (import "env" "memory" (memory 1 ${BINARY_MAX_PAGES}))
+  (import "env" "memory" (memory 1 ${KERNEL_MAX_PAGES}))
   ${funcs.join('\n  ')})`;
 }
 

@@ -12,8 +12,8 @@ import { type Shape, broadcastStrides } from '../../../tensor/shapes.js';
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import type { BinaryName } from '../../../tensor/primitives.js';
 import { binary as jsBinary, collapseAxes } from '../elementwise.js';
-import { BINARY_MAX_PAGES, ROW_FORMS, WASM_BINARY_OPS, type RowForm, type WasmBinaryOp, binaryWat } from './binary-kernel.js';
-import { KernelModule, align16 } from './module.js';
+import { ROW_FORMS, WASM_BINARY_OPS, type RowForm, type WasmBinaryOp, binaryWat } from './binary-kernel.js';
+import { KERNEL_MAX_PAGES, KernelModule, align16 } from './module.js';
 
 /**
  * Outputs with fewer elements than this run the JS loops: below it the fixed
@@ -30,7 +30,7 @@ export const WASM_BINARY_MIN = 128;
 type RowKernel = (a: number, aRow: number, b: number, bRow: number, out: number, rows: number, n: number) => void;
 
 const kernels = new KernelModule<Map<string, RowKernel>>({
-  fallback: 'float32 add/sub/mul/div/greater/equal use the JavaScript loops', wat: binaryWat, maxPages: BINARY_MAX_PAGES,
+  fallback: 'float32 add/sub/mul/div/greater/equal use the JavaScript loops', wat: binaryWat, maxPages: KERNEL_MAX_PAGES,
   bind: (e) => new Map(WASM_BINARY_OPS.flatMap((op) => ROW_FORMS.map((form) => [`${op}_${form}`, e[`${op}_${form}`] as RowKernel]))),
 });
 

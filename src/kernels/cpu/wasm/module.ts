@@ -10,6 +10,9 @@
 import { detectWasmSimd } from './gemm.js';
 import { assemble } from './wat.js';
 
+/** Pages of 64 KiB an elementwise module's memory may grow to (1 GiB keeps every byte address a positive i32). */
+export const KERNEL_MAX_PAGES = 16384;
+
 export interface KernelModuleSpec<F> {
   /** What falls back, for the stderr line: "float32 exp/tanh/erf use the JavaScript loops". */
   fallback: string;

@@ -25,13 +25,12 @@
 // Vector loads need no alignment in Wasm; the n mod 4 tail of each row goes one
 // float at a time, so nothing reads or writes past a row.
 
-/** Pages of 64 KiB the memory may grow to (1 GiB keeps every byte address a positive i32). */
-export const REDUCE_MAX_PAGES = 16384;
+import { KERNEL_MAX_PAGES } from './module.js';
 
 /** WAT for the module: sum_rows and sum_mid; it imports a (not shared) memory. */
 export function reduceWat(): string {
   return `(module
-  (import "env" "memory" (memory 1 ${REDUCE_MAX_PAGES}))
+  (import "env" "memory" (memory 1 ${KERNEL_MAX_PAGES}))
   ${sumRows()}
   ${sumMid()})`;
 }

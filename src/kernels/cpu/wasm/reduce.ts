@@ -11,8 +11,8 @@ import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import { type Shape, broadcastStrides } from '../../../tensor/shapes.js';
 import { collapseAxes } from '../elementwise.js';
 import { reduce as jsReduce } from '../reduce.js';
-import { REDUCE_MAX_PAGES, reduceWat } from './reduce-kernel.js';
-import { KernelModule, align16 } from './module.js';
+import { reduceWat } from './reduce-kernel.js';
+import { KERNEL_MAX_PAGES, KernelModule, align16 } from './module.js';
 
 /**
  * Inputs with fewer elements than this run the JS loops: below it the fixed
@@ -30,7 +30,7 @@ type SumRows = (x: number, rows: number, n: number, out: number) => void;
 type SumMid = (x: number, outer: number, rows: number, n: number, out: number) => void;
 
 const kernels = new KernelModule<{ sumRows: SumRows; sumMid: SumMid }>({
-  fallback: 'float32 sums use the JavaScript loops', wat: reduceWat, maxPages: REDUCE_MAX_PAGES,
+  fallback: 'float32 sums use the JavaScript loops', wat: reduceWat, maxPages: KERNEL_MAX_PAGES,
   bind: (e) => ({ sumRows: e.sum_rows as SumRows, sumMid: e.sum_mid as SumMid }),
 });
 

@@ -44,6 +44,7 @@
 // sum_rows in reduce-kernel.ts, not the JS loop's sequential order), then the
 // output pass exactly as JS: ((x − mean) · inv) rounded to float32.
 
+import { KERNEL_MAX_PAGES } from './module.js';
 import { expStmts, f64 } from './unary-kernel.js';
 
 /**
@@ -53,13 +54,10 @@ import { expStmts, f64 } from './unary-kernel.js';
  */
 const EXP_FLOOR = -110;
 
-/** Pages of 64 KiB the memory may grow to (1 GiB keeps every byte address a positive i32). */
-export const ROWS_MAX_PAGES = 16384;
-
 /** WAT for the module: softmax and layernorm; it imports a (not shared) memory. */
 export function rowsWat(): string {
   return `(module
-  (import "env" "memory" (memory 1 ${ROWS_MAX_PAGES}))
+  (import "env" "memory" (memory 1 ${KERNEL_MAX_PAGES}))
   ${softmaxFunc()}
   ${layernormFunc()})`;
 }

@@ -8,8 +8,8 @@
 // [0, outOff) x, [outOff, end) out.
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import { layernorm as jsLayernorm, softmax as jsSoftmax } from '../rows.js';
-import { ROWS_MAX_PAGES, rowsWat } from './rows-kernel.js';
-import { KernelModule, align16 } from './module.js';
+import { rowsWat } from './rows-kernel.js';
+import { KERNEL_MAX_PAGES, KernelModule, align16 } from './module.js';
 
 /**
  * Inputs with fewer elements than this run the JS loops (the fixed cost of a
@@ -23,7 +23,7 @@ type Layernorm = (x: number, rows: number, n: number, eps: number, out: number) 
 interface Rows { softmax: Softmax; layernorm: Layernorm }
 
 const kernels = new KernelModule<Rows>({
-  fallback: 'float32 softmax and layernorm use the JavaScript loops', wat: rowsWat, maxPages: ROWS_MAX_PAGES,
+  fallback: 'float32 softmax and layernorm use the JavaScript loops', wat: rowsWat, maxPages: KERNEL_MAX_PAGES,
   bind: (e) => ({ softmax: e.softmax as Softmax, layernorm: e.layernorm as Layernorm }),
 });
 
@@ -34,7 +34,7 @@ export const wasmRowsCalls = (): number => kernels.calls;
 /** Test hook: forget the loaded module so the next call probes the runtime again. */
 export const resetWasmRows = (): void => kernels.reset();
 
-/** Copies x in, runs `call(outOff)`, copies out back; false (nothing touched) past ROWS_MAX_PAGES. */
+/** Copies x in, runs `call(outOff)`, copies out back; false (nothing touched) past KERNEL_MAX_PAGES. */
 function withMemory(x: Float32Array, out: Float32Array, call: (outOff: number) => void): boolean {
   const outOff = align16(4 * x.length);
   const f32 = kernels.reserve(outOff + 4 * out.length);

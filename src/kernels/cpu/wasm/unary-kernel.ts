@@ -62,12 +62,11 @@
 // store64_lane; then leftover pairs one at a time; an odd last float through
 // load32_zero and store32_lane.
 
+import { KERNEL_MAX_PAGES } from './module.js';
+
 /** The float32 ops with a Wasm kernel; neg, log, sqrt and every float64 op stay in JS. */
 export const WASM_UNARY_OPS = ['exp', 'tanh', 'erf'] as const;
 export type WasmUnaryOp = (typeof WASM_UNARY_OPS)[number];
-/** Pages of 64 KiB the memory may grow to (1 GiB keeps every byte address a positive i32). */
-export const UNARY_MAX_PAGES = 16384;
-
 /** A v128 constant of two equal float64 lanes. */
 export const f64 = (v: number) => `v128.const f64x2 ${v} ${v}`;
 const SHIFT = 1.5 * 2 ** 52;
@@ -161,7 +160,7 @@ export const UNARY_INTERLEAVE = 4;
 /** WAT for the module: one export per op, (src, dst, n) in bytes / floats; it imports a (not shared) memory. */
 export function unaryWat(): string {
   return `(module
-  (import "env" "memory" (memory 1 ${UNARY_MAX_PAGES}))
+  (import "env" "memory" (memory 1 ${KERNEL_MAX_PAGES}))
   ${WASM_UNARY_OPS.map(func).join('\n  ')})`;
 }
 

@@ -8,8 +8,8 @@
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import type { UnaryName } from '../../../tensor/primitives.js';
 import { unary as jsUnary } from '../elementwise.js';
-import { KernelModule } from './module.js';
-import { UNARY_MAX_PAGES, WASM_UNARY_OPS, type WasmUnaryOp, unaryWat } from './unary-kernel.js';
+import { KERNEL_MAX_PAGES, KernelModule } from './module.js';
+import { WASM_UNARY_OPS, type WasmUnaryOp, unaryWat } from './unary-kernel.js';
 
 /**
  * Outputs with fewer elements than this run the JS loops: below it the fixed
@@ -25,7 +25,7 @@ export const WASM_UNARY_MIN = 32;
 type Kernel1 = (src: number, dst: number, n: number) => void;
 
 const kernels = new KernelModule<Record<WasmUnaryOp, Kernel1>>({
-  fallback: 'float32 exp/tanh/erf use the JavaScript loops', wat: unaryWat, maxPages: UNARY_MAX_PAGES,
+  fallback: 'float32 exp/tanh/erf use the JavaScript loops', wat: unaryWat, maxPages: KERNEL_MAX_PAGES,
   bind: (e) => Object.fromEntries(WASM_UNARY_OPS.map((op) => [op, e[op] as Kernel1])) as Record<WasmUnaryOp, Kernel1>,
 });
 

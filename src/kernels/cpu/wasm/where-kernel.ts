@@ -19,16 +19,15 @@
 // stepping operand is read with v128.load32_zero and lane 0 stored with
 // v128.store32_lane, so no lane reads or writes past the row.
 
+import { KERNEL_MAX_PAGES } from './module.js';
+
 /** vs letters for c, a and b in that order: `vvs` is c and a stepping, b a scalar per row. */
 export type WhereForm = `${'v' | 's'}${'v' | 's'}${'v' | 's'}`;
 export const WHERE_FORMS: readonly WhereForm[] = ['vvv', 'vvs', 'vsv', 'vss', 'svv', 'svs', 'ssv', 'sss'];
-/** Pages of 64 KiB the memory may grow to (1 GiB keeps every byte address a positive i32). */
-export const WHERE_MAX_PAGES = 16384;
-
 /** WAT for the module: `where_<form>` for every form; it imports a (not shared) memory. */
 export function whereWat(): string {
   return `(module
-  (import "env" "memory" (memory 1 ${WHERE_MAX_PAGES}))
+  (import "env" "memory" (memory 1 ${KERNEL_MAX_PAGES}))
   ${WHERE_FORMS.map(rowFunc).join('\n  ')})`;
 }
 

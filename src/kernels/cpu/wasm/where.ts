@@ -11,8 +11,8 @@
 import { type Shape, broadcastStrides } from '../../../tensor/shapes.js';
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import { collapseAxes, where as jsWhere } from '../elementwise.js';
-import { WHERE_FORMS, WHERE_MAX_PAGES, whereWat } from './where-kernel.js';
-import { KernelModule, align16 } from './module.js';
+import { WHERE_FORMS, whereWat } from './where-kernel.js';
+import { KERNEL_MAX_PAGES, KernelModule, align16 } from './module.js';
 
 /**
  * Outputs with fewer elements than this run the JS loop. A call costs ~1 µs
@@ -31,7 +31,7 @@ type RowKernel = (c: number, cRow: number, a: number, aRow: number, b: number, b
 
 /** The kernels in WHERE_FORMS order: index bits 4, 2, 1 set where c, a, b is a scalar per row (see formIndex). */
 const kernels = new KernelModule<RowKernel[]>({
-  fallback: 'float32 where uses the JavaScript loop', wat: whereWat, maxPages: WHERE_MAX_PAGES,
+  fallback: 'float32 where uses the JavaScript loop', wat: whereWat, maxPages: KERNEL_MAX_PAGES,
   bind: (e) => WHERE_FORMS.map((form) => e[`where_${form}`] as RowKernel),
 });
 /** WHERE_FORMS's index of a form from whether c, a and b step along the row (a number, not a string: this runs every call). */

@@ -113,10 +113,12 @@ export function vjp<P extends Tree>(f: (params: P) => Tensor, primals: P): Vjp<P
 
 /**
  * Off by default: on the CPU backend, stacking folds the k matmuls into one
- * gemm but adds placement copies, and one bench run on a loaded 2-core machine
- * measured the ViT small block sweep at 6379 ms stacked against 6212 ms per
- * direction (the bench's blocks table times both). It should pay on WebGPU,
- * where it cuts kernel launches by ~40%; that is unmeasured.
+ * gemm but adds placement copies, and it holds twice the tape (1.4 GB against
+ * 0.7 GB for the ViT small block sweep). Two bench runs on 2026-12-02 timed
+ * that sweep at 377.7 and 348.6 ms stacked against 364.4 and 367.6 ms per
+ * direction (the bench's blocks table times both): even, so memory decides.
+ * It should pay on WebGPU, where it cuts kernel launches by ~40%; that is
+ * unmeasured.
  */
 let stackByDefault = false;
 

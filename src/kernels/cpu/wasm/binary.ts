@@ -2,18 +2,19 @@
 // binary-kernel.ts, for the fast CPU backend. The JS loops of ../elementwise.ts
 // stay the readable specification, and run everything this path does not
 // take: float64 and int32, small outputs, walks that do not reduce to one
-// block of rows (see plan), and runtimes without Wasm SIMD.
+// block of rows (see plan.ts), and runtimes without Wasm SIMD.
 //
 // Operands are JS Float32Arrays, so each call copies a and b into the module's
 // linear memory, runs the kernel over all rows, and copies the output back (the
 // host plumbing is module.ts). Layout of one call (bytes, each region 16-byte
 // aligned): [0, bOff) a, [bOff, outOff) b, [outOff, end) out.
-import { type Shape, broadcastStrides } from '../../../tensor/shapes.js';
+import type { Shape } from '../../../tensor/shapes.js';
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import type { BinaryName } from '../../../tensor/primitives.js';
-import { binary as jsBinary, collapseAxes } from '../elementwise.js';
+import { binary as jsBinary } from '../elementwise.js';
 import { ROW_FORMS, WASM_BINARY_OPS, type RowForm, type WasmBinaryOp, binaryWat } from './binary-kernel.js';
 import { KERNEL_MAX_PAGES, KernelModule, align16 } from './module.js';
+import { planRows } from './plan.js';
 
 /**
  * Outputs with fewer elements than this run the JS loops: below it the fixed
@@ -41,37 +42,8 @@ export const wasmBinaryCalls = (): number => kernels.calls;
 /** Test hook: forget the loaded module so the next call probes the runtime again. */
 export const resetWasmBinary = (): void => kernels.reset();
 
-/**
- * `outer` kernel calls, each `rows` rows of n; row strides in elements (0
- * repeats a row), and each call's operands start `aOuter`/`bOuter` elements
- * after the last one's.
- */
-interface Plan { form: RowForm; rows: number; n: number; aRow: number; bRow: number; outer: number; aOuter: number; bOuter: number }
-
-/**
- * The output as blocks of rows, or null when the broadcast walk needs more
- * than two outer axes (then JS runs it). Same lengths and a scalar operand are
- * one row; otherwise the axes are merged as the JS walk merges them
- * (collapseAxes). Two axes left is one call: [k, N·d] ∘ [N·d] (a row reused),
- * [k·N, d] ∘ [d] (bias), [k·N, d] ∘ [k·N, 1] (a scalar per row). Three is one
- * call per outer index: a stack of tangents [m, N, d] against a point's
- * [N, 1] (layernorm's rule), or [N, d] against a stack's [m, N, 1].
- */
-function plan(a: Float32Array, aShape: Shape, b: Float32Array, bShape: Shape, outShape: Shape, len: number): Plan | null {
-  const one = { rows: 1, n: len, aRow: 0, bRow: 0, outer: 1, aOuter: 0, bOuter: 0 };
-  if (a.length === len && b.length === len) return { form: 'vv', ...one };
-  if (b.length === 1 && a.length === len) return { form: 'vs', ...one };
-  if (a.length === 1 && b.length === len) return { form: 'sv', ...one };
-  const c = collapseAxes(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
-  const r = c.shape.length;
-  if (r !== 2 && r !== 3) return null;
-  const [sa, sb] = c.strides;
-  const da = sa[r - 1], db = sb[r - 1]; // steps along the row
-  const form: RowForm | null = da === 1 && db === 1 ? 'vv' : da === 1 && db === 0 ? 'vs' : da === 0 && db === 1 ? 'sv' : null;
-  if (!form) return null;
-  const outer = r === 3 ? { outer: c.shape[0], aOuter: sa[0], bOuter: sb[0] } : { outer: 1, aOuter: 0, bOuter: 0 };
-  return { form, rows: c.shape[r - 2], n: c.shape[r - 1], aRow: sa[r - 2], bRow: sb[r - 2], ...outer };
-}
+/** The row form of a plan: which of a and b step along a row ('ss' cannot happen: some operand spans the output's last axis). */
+const formOf = ([a, b]: boolean[]): RowForm | null => (a && b ? 'vv' : a ? 'vs' : b ? 'sv' : null);
 
 const isWasmOp = (name: BinaryName): name is WasmBinaryOp => (WASM_BINARY_OPS as readonly string[]).includes(name);
 
@@ -90,7 +62,7 @@ export function wasmBinary(
 
 /**
  * Runs out = a ∘ b on the Wasm kernel at any size and returns true, or returns
- * false without touching out when this path does not apply (not float32, a walk plan() declines, no Wasm SIMD, past the memory limit).
+ * false without touching out when this path does not apply (not float32, a walk planRows (plan.ts) declines, no Wasm SIMD, past the memory limit).
  * Exported for the tests and the bench, which time it below WASM_BINARY_MIN.
  */
 export function tryWasmBinary(
@@ -100,16 +72,17 @@ export function tryWasmBinary(
   if (!isWasmOp(name) || !(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) return false;
   const fns = kernels.load();
   const len = out.length;
-  const p = fns && plan(a, aShape, b, bShape, outShape, len);
+  const p = fns && planRows([a.length, b.length], [aShape, bShape], outShape, len);
+  const form = p && formOf(p.steps);
   const bOff = align16(4 * a.length), outOff = bOff + align16(4 * b.length);
-  const f32 = p && kernels.reserve(outOff + 4 * len);
-  if (!fns || !p || !f32) return false;
+  const f32 = form && kernels.reserve(outOff + 4 * len);
+  if (!fns || !p || !form || !f32) return false;
   f32.set(a, 0);
   f32.set(b, bOff / 4);
-  const f = fns.get(`${name}_${p.form}`)!;
-  const block = p.rows * p.n;
+  const f = fns.get(`${name}_${form}`)!;
+  const { row, block } = p, size = p.rows * p.n;
   for (let t = 0; t < p.outer; t++) {
-    f(4 * t * p.aOuter, 4 * p.aRow, bOff + 4 * t * p.bOuter, 4 * p.bRow, outOff + 4 * t * block, p.rows, p.n);
+    f(4 * t * block[0], 4 * row[0], bOff + 4 * t * block[1], 4 * row[1], outOff + 4 * t * size, p.rows, p.n);
   }
   kernels.calls++;
   out.set(f32.subarray(outOff / 4, outOff / 4 + len));

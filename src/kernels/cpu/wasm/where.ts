@@ -8,11 +8,12 @@
 // Host plumbing as binary.ts (module.ts): each call copies c, a and b into
 // linear memory, runs the kernel over all rows and copies out back. Layout
 // (bytes, each region 16-byte aligned): c, a, b, out.
-import { type Shape, broadcastStrides } from '../../../tensor/shapes.js';
+import type { Shape } from '../../../tensor/shapes.js';
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
-import { collapseAxes, where as jsWhere } from '../elementwise.js';
+import { where as jsWhere } from '../elementwise.js';
 import { WHERE_FORMS, whereWat } from './where-kernel.js';
 import { KERNEL_MAX_PAGES, KernelModule, align16 } from './module.js';
+import { planRows } from './plan.js';
 
 /**
  * Outputs with fewer elements than this run the JS loop. A call costs ~1 µs
@@ -45,40 +46,6 @@ export const wasmWhereCalls = (): number => kernels.calls;
 export const resetWasmWhere = (): void => kernels.reset();
 
 /**
- * `outer` kernel calls of `rows` rows of n; per operand (c, a, b) the row
- * stride and the step between calls, in elements.
- */
-interface Plan { form: number; rows: number; n: number; row: number[]; outer: number; step: number[] }
-
-/**
- * The output as blocks of rows, or null when the walk needs more than two
- * outer axes, or an operand steps along the row by neither 0 nor 1. Operands of
- * the output's length or of one element are one row (the ReLU: c and a full, b
- * a scalar); otherwise the axes merged as the JS walk merges them
- * (collapseAxes) give one call for two axes left (a row reused, a scalar per
- * row) and one call per outer index for three.
- */
-const ZEROS = [0, 0, 0];
-
-function plan(c: Float32Array, a: Float32Array, b: Float32Array, shapes: Shape[], outShape: Shape, len: number): Plan | null {
-  const one = (x: Float32Array) => x.length === len || x.length === 1;
-  if (one(c) && one(a) && one(b)) {
-    const form = formIndex(c.length === len, a.length === len, b.length === len);
-    return { form, rows: 1, n: len, row: ZEROS, outer: 1, step: ZEROS };
-  }
-  const m = collapseAxes(outShape, shapes.map((s) => broadcastStrides(s, outShape)));
-  const r = m.shape.length;
-  if (r !== 2 && r !== 3) return null;
-  const along = m.strides.map((s) => s[r - 1]);
-  if (!along.every((d) => d === 0 || d === 1)) return null;
-  const form = formIndex(along[0] === 1, along[1] === 1, along[2] === 1);
-  return {
-    form, rows: m.shape[r - 2], n: m.shape[r - 1], row: m.strides.map((s) => s[r - 2]),
-    outer: r === 3 ? m.shape[0] : 1, step: m.strides.map((s) => (r === 3 ? s[0] : 0)),
-  };
-}
-
-/**
  * out = c ≠ 0 ? a : b with the contract (and bit-identical results) of the JS
  * `where` of ../elementwise.ts; float32 outputs of at least WASM_WHERE_MIN
  * elements run on Wasm SIMD when the runtime has it.
@@ -94,7 +61,7 @@ export function wasmWhere(
 /**
  * Runs where on the Wasm kernel at any size and returns true, or returns false
  * without touching out when this path does not apply (an operand not float32,
- * a walk plan() declines, no Wasm SIMD, past the memory limit). Exported for
+ * a walk planRows (plan.ts) declines, no Wasm SIMD, past the memory limit). Exported for
  * the tests and the bench.
  */
 export function tryWasmWhere(
@@ -104,7 +71,7 @@ export function tryWasmWhere(
   if (!(c instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) return false;
   const fns = kernels.load();
   const len = out.length;
-  const p = fns && plan(c, a, b, [cShape, aShape, bShape], outShape, len);
+  const p = fns && planRows([c.length, a.length, b.length], [cShape, aShape, bShape], outShape, len);
   // Byte offsets of the regions: c at 0, then a, b, out.
   const aOff = align16(4 * c.length), bOff = aOff + align16(4 * a.length), outOff = bOff + align16(4 * b.length);
   const f32 = p && kernels.reserve(outOff + 4 * len);
@@ -112,10 +79,10 @@ export function tryWasmWhere(
   f32.set(c, 0);
   f32.set(a, aOff / 4);
   f32.set(b, bOff / 4);
-  const f = fns[p.form];
-  const { row, step } = p, block = p.rows * p.n;
+  const f = fns[formIndex(p.steps[0], p.steps[1], p.steps[2])];
+  const { row, block } = p, size = p.rows * p.n;
   for (let t = 0; t < p.outer; t++) {
-    f(4 * t * step[0], 4 * row[0], aOff + 4 * t * step[1], 4 * row[1], bOff + 4 * t * step[2], 4 * row[2], outOff + 4 * t * block, p.rows, p.n);
+    f(4 * t * block[0], 4 * row[0], aOff + 4 * t * block[1], 4 * row[1], bOff + 4 * t * block[2], 4 * row[2], outOff + 4 * t * size, p.rows, p.n);
   }
   kernels.calls++;
   out.set(f32.subarray(outOff / 4, outOff / 4 + len));

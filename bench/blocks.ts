@@ -6,7 +6,10 @@
  * block" is blockHvps on one block: its tangent starts at the block and its
  * gradient stops there, so it is already pruned. For scale, the naive way is
  * timed too: a full HVP (`hg.hvp`, every parameter's gradient and tangent)
- * with v zero outside the block. All four are interleaved round by round.
+ * with v zero outside the block. All four are interleaved round by round,
+ * each timed call right after an untimed one of its own (timeInterleavedAsync's
+ * `prime`): the spectra repeat one sweep many times, and that steady state,
+ * with the array pool holding that sweep's arrays, is what is timed.
  */
 import { type BlockSpec, blockDim, blockHvps } from '../src/hessian/index.js';
 import * as hg from '../src/index.js';
@@ -46,7 +49,7 @@ export async function benchBlocks(runs = 5): Promise<BlockBenchRow> {
     stackedSweep,
     async () => { for (const r of reqs) await blockHvps(loss, model.params, [r]); },
     async () => { for (const v of fullFor) hg.tidy(() => { hg.hvp(loss, model.params, v); }); },
-  ], runs, 1)).map(median);
+  ], runs, 1, true)).map(median);
   hg.setTangentStacking(prev);
   return {
     model: `ViT small (${blocks.length} blocks), batch 64`, blocks: blocks.length,

@@ -48,12 +48,20 @@ export function timeInterleaved(fs: (() => void)[], runs: number, warmup = 2): n
   return out;
 }
 
-/** timeInterleaved for async functions (each awaited before the next starts). */
-export async function timeInterleavedAsync(fs: (() => Promise<void>)[], runs: number, warmup = 2): Promise<number[][]> {
+/**
+ * timeInterleaved for async functions (each awaited before the next starts).
+ * With `prime`, each timed call follows an untimed call of the same function,
+ * so it runs in its own steady state: the CPU backend's array pool keeps what
+ * the last phase freed, and a mode whose shapes differ from its predecessor's
+ * would otherwise pay for fresh allocations that a run of the same sweep
+ * (what the spectra do) never sees.
+ */
+export async function timeInterleavedAsync(fs: (() => Promise<void>)[], runs: number, warmup = 2, prime = false): Promise<number[][]> {
   for (let i = 0; i < warmup; i++) for (const f of fs) await f();
   const out = fs.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
     for (let k = 0; k < fs.length; k++) {
+      if (prime) await fs[k]();
       const t0 = performance.now();
       await fs[k]();
       out[k].push(performance.now() - t0);

@@ -29,30 +29,30 @@ export interface CpuStorage extends Storage {
  * time, so reuse makes elementwise ops roughly twice as fast. Every primitive
  * writes all of its output, so recycled arrays need no clearing.
  *
- * How much it may hold follows the program: at least `minBytes`, and up to
- * the most storage that was ever live at once (`allow`), capped at `capBytes`.
- * A block-Hessian sweep holds its whole tape (0.7 GB on ViT small, 1.4 GB with
- * stacked tangents) and frees it at the end; a fixed 256 MB pool dropped most
- * of it, and the next sweep allocated it all again (stacked sweep 0.74–0.76 s
- * CPU against 0.46–0.50 s with the pool at the peak). When the sweep repeats
- * its shapes, its arrays move from the pool to the tape and back, so memory
- * stays near the peak; when shapes change (another model, another number of
- * directions) the arrays freed longest ago go first, and the pool plus the
- * live storage never exceed twice the peak.
+ * How much it may hold is set by its owner (`limit`); the CPU backend lets it
+ * keep what the program once had live and no longer has: up to the peak of
+ * live storage minus what is live now (at least 256 MB, at most a quarter of
+ * RAM). A block-Hessian sweep holds its whole tape (0.7 GB on ViT small, 1.4
+ * GB with stacked tangents) and frees it at the end; a fixed 256 MB pool
+ * dropped most of it, and the next sweep allocated it all again (stacked sweep
+ * 0.74–0.76 s CPU against 0.41–0.50 s with the pool following the peak). When
+ * the next sweep repeats the shapes, its arrays move from the pool to the tape
+ * and the limit falls as fast as the pool empties; when shapes change, each
+ * fresh allocation lowers the limit and the arrays freed longest ago go. So
+ * live storage plus the pool stay within the peak (or live + 256 MB).
  */
 export class ArrayPool {
   private readonly free = new Map<string, AnyTypedArray[]>();
   /** Every pooled array with its key, oldest first (a Map keeps insertion order). */
   private readonly age = new Map<AnyTypedArray, string>();
   private pooledBytes = 0;
-  private maxBytes: number;
-  constructor(minBytes: number, private readonly capBytes: number, private readonly minLength: number) {
-    this.maxBytes = Math.min(minBytes, capBytes);
-  }
+  private maxBytes = 0;
+  constructor(private readonly minLength: number) {}
 
-  /** Lets the pool hold up to `bytes` (never beyond the cap, never less than before). */
-  allow(bytes: number): void {
-    this.maxBytes = Math.max(this.maxBytes, Math.min(bytes, this.capBytes));
+  /** Holds at most `bytes` from now on, dropping the arrays freed longest ago to get there. */
+  limit(bytes: number): void {
+    this.maxBytes = bytes;
+    while (this.pooledBytes > bytes) this.evictOldest();
   }
 
   take(dtype: DType, n: number, alloc: (dtype: DType, n: number) => AnyTypedArray): AnyTypedArray {
@@ -119,9 +119,12 @@ export class CpuBackend implements Backend {
   private readonly reduce: typeof reduce;
   private readonly rows: { softmax: typeof softmax; layernorm: typeof layernorm };
   private readonly alloc: (dtype: DType, n: number) => AnyTypedArray;
-  /** The most storage live at once so far: the pool may keep that much for reuse (see ArrayPool). */
+  /** Bytes of the distinct arrays live now (a reshape shares its input's), and the most so far: they set the pool's limit. */
+  private held = 0;
   private peak = 0;
-  private readonly pool = new ArrayPool(256 * 2 ** 20, os.totalmem() / 4, 1024);
+  private readonly pool = new ArrayPool(1024);
+  private readonly poolMin = 256 * 2 ** 20;
+  private readonly poolCap = os.totalmem() / 4;
 
   constructor(opts: CpuBackendOptions = {}) {
     this.gemm = opts.gemm ?? matmulReference;
@@ -137,8 +140,16 @@ export class CpuBackend implements Backend {
   private make(dtype: DType, n: number): CpuStorage {
     this.live++;
     this.bytes += n * bytesPer(dtype);
-    if (this.bytes > this.peak) this.pool.allow((this.peak = this.bytes));
-    return { backend: this, data: this.pool.take(dtype, n, this.alloc), owners: { count: 1 } };
+    const data = this.pool.take(dtype, n, this.alloc);
+    this.held += data.byteLength;
+    this.peak = Math.max(this.peak, this.held);
+    this.limitPool();
+    return { backend: this, data, owners: { count: 1 } };
+  }
+
+  /** The pool may keep what was once live and is not now (see ArrayPool). */
+  private limitPool(): void {
+    this.pool.limit(Math.max(this.poolMin, Math.min(this.poolCap, this.peak) - this.held));
   }
 
   upload(data: AnyTypedArray, dtype: DType): CpuStorage {
@@ -159,7 +170,10 @@ export class CpuBackend implements Backend {
     const { data, owners } = s as CpuStorage;
     this.live--;
     this.bytes -= data.byteLength;
-    if (--owners.count === 0) this.pool.give(dtypeOf(data), data);
+    if (--owners.count > 0) return;
+    this.held -= data.byteLength;
+    this.limitPool();
+    this.pool.give(dtypeOf(data), data);
   }
 
   stats(): { buffers: number; bytes: number } {

@@ -25,12 +25,12 @@
 // (a bias) and [k·N, d] ∘ [k·N, 1] (one scalar per row) reach one call after
 // the broadcast walk has merged axes. out is dense: rows × n.
 //
-// The row is whole vectors first, then up to three floats one at a time (the
-// tail), so no lane reads or writes past the row. Vector loads need no
-// alignment in Wasm; rows of odd length start unaligned and that costs little
-// next to the copies in and out of linear memory (see binary.ts).
+// Each row is one pass of row-pass.ts: whole vectors, then the tail float by
+// float. Rows of odd length start unaligned, which costs little next to the
+// copies in and out of linear memory (see binary.ts).
 
 import { KERNEL_MAX_PAGES } from './module.js';
+import { ROW_BOUNDS, rowPass } from './row-pass.js';
 
 /** The operations this kernel runs; every int32 and float64 op stays in JS. */
 export const WASM_BINARY_OPS = ['add', 'sub', 'mul', 'div', 'greater', 'equal'] as const;
@@ -68,32 +68,13 @@ function rowFunc(op: WasmBinaryOp, form: RowForm): string {
   return `(func $${op}_${form} (export "${op}_${form}")
     (param $a i32) (param $aRow i32) (param $b i32) (param $bRow i32) (param $out i32) (param $rows i32) (param $n i32)
     (local $i i32) (local $end i32) (local $vecEnd i32) (local $x v128) (local $y v128)
-    ;; byte offsets within a row: $end after the last float, $vecEnd after the last whole vector
-    local.get $n i32.const 2 i32.shl local.set $end
-    local.get $n i32.const -4 i32.and i32.const 2 i32.shl local.set $vecEnd
+    ${ROW_BOUNDS}
     block $done
       local.get $rows i32.eqz br_if $done
       loop $row
         ${splat}
-        i32.const 0 local.set $i
-        block $vectors
-          local.get $vecEnd i32.eqz br_if $vectors  ;; a loop body runs once before its test
-          loop $vector
-            local.get $out local.get $i i32.add
-            ${vecA} ${vecB} ${VEC[op]}
-            v128.store
-            local.get $i i32.const 16 i32.add local.tee $i local.get $vecEnd i32.lt_u br_if $vector
-          end
-        end
-        block $tail
-          local.get $i local.get $end i32.ge_u br_if $tail
-          loop $float
-            local.get $out local.get $i i32.add
-            ${oneA} ${oneB} ${ONE[op]}
-            f32.store
-            local.get $i i32.const 4 i32.add local.tee $i local.get $end i32.lt_u br_if $float
-          end
-        end
+        ${rowPass(`local.get $out local.get $i i32.add ${vecA} ${vecB} ${VEC[op]} v128.store`,
+    `local.get $out local.get $i i32.add ${oneA} ${oneB} ${ONE[op]} f32.store`)}
         local.get $a local.get $aRow i32.add local.set $a
         local.get $b local.get $bRow i32.add local.set $b
         local.get $out local.get $end i32.add local.set $out

@@ -26,6 +26,7 @@
 // float at a time, so nothing reads or writes past a row.
 
 import { KERNEL_MAX_PAGES } from './module.js';
+import { ROW_BOUNDS, rowPass } from './row-pass.js';
 
 /** WAT for the module: sum_rows and sum_mid; it imports a (not shared) memory. */
 export function reduceWat(): string {
@@ -35,37 +36,20 @@ export function reduceWat(): string {
   ${sumMid()})`;
 }
 
-/** Byte offsets within a row of n floats: $end after the last float, $vecEnd after the last whole vector. */
-const rowBounds = `local.get $n i32.const 2 i32.shl local.set $end
-    local.get $n i32.const -4 i32.and i32.const 2 i32.shl local.set $vecEnd`;
-
 function sumRows(): string {
   return `(func $sum_rows (export "sum_rows") (param $x i32) (param $rows i32) (param $n i32) (param $out i32)
     (local $i i32) (local $end i32) (local $vecEnd i32) (local $lo v128) (local $hi v128) (local $s f64)
-    ${rowBounds}
+    ${ROW_BOUNDS}
     block $done
       local.get $rows i32.eqz br_if $done
       loop $row
-        i32.const 0 local.set $i
         i32.const 0 i32x4.splat local.tee $lo local.set $hi
-        block $vectors
-          local.get $vecEnd i32.eqz br_if $vectors  ;; a loop body runs once before its test
-          loop $vector
-            ;; two floats into each float64 pair: 8-byte loads, widened exactly
-            local.get $lo local.get $x local.get $i i32.add v128.load64_zero f64x2.promote_low_f32x4 f64x2.add local.set $lo
-            local.get $hi local.get $x local.get $i i32.add v128.load64_zero offset=8 f64x2.promote_low_f32x4 f64x2.add local.set $hi
-            local.get $i i32.const 16 i32.add local.tee $i local.get $vecEnd i32.lt_u br_if $vector
-          end
-        end
-        local.get $lo local.get $hi f64x2.add local.tee $lo f64x2.extract_lane 0
-        local.get $lo f64x2.extract_lane 1 f64.add local.set $s
-        block $tail
-          local.get $i local.get $end i32.ge_u br_if $tail
-          loop $float
-            local.get $s local.get $x local.get $i i32.add f32.load f64.promote_f32 f64.add local.set $s
-            local.get $i i32.const 4 i32.add local.tee $i local.get $end i32.lt_u br_if $float
-          end
-        end
+        ;; two floats into each float64 pair (8-byte loads, widened exactly); the four lanes added; then the tail in order
+        ${rowPass(`local.get $lo local.get $x local.get $i i32.add v128.load64_zero f64x2.promote_low_f32x4 f64x2.add local.set $lo
+            local.get $hi local.get $x local.get $i i32.add v128.load64_zero offset=8 f64x2.promote_low_f32x4 f64x2.add local.set $hi`,
+    'local.get $s local.get $x local.get $i i32.add f32.load f64.promote_f32 f64.add local.set $s',
+    `local.get $lo local.get $hi f64x2.add local.tee $lo f64x2.extract_lane 0
+        local.get $lo f64x2.extract_lane 1 f64.add local.set $s`)}
         local.get $out local.get $s f32.demote_f64 f32.store
         local.get $x local.get $end i32.add local.set $x
         local.get $out i32.const 4 i32.add local.set $out
@@ -75,27 +59,13 @@ function sumRows(): string {
 }
 
 function sumMid(): string {
-  // One pass over a row of out: whole vectors, then the tail; `vec` and `one` compute the value stored at out + i.
-  const overRow = (vec: string, one: string) => `i32.const 0 local.set $i
-        block $vectors
-          local.get $vecEnd i32.eqz br_if $vectors
-          loop $vector
-            local.get $out local.get $i i32.add ${vec} v128.store
-            local.get $i i32.const 16 i32.add local.tee $i local.get $vecEnd i32.lt_u br_if $vector
-          end
-        end
-        block $tail
-          local.get $i local.get $end i32.ge_u br_if $tail
-          loop $float
-            local.get $out local.get $i i32.add ${one} f32.store
-            local.get $i i32.const 4 i32.add local.tee $i local.get $end i32.lt_u br_if $float
-          end
-        end`;
+  // One pass over a row of out; `vec` and `one` compute the value stored at out + i.
+  const overRow = (vec: string, one: string) => rowPass(`local.get $out local.get $i i32.add ${vec} v128.store`, `local.get $out local.get $i i32.add ${one} f32.store`);
   const outVec = 'local.get $out local.get $i i32.add v128.load', xVec = 'local.get $x local.get $i i32.add v128.load';
   const outOne = 'local.get $out local.get $i i32.add f32.load', xOne = 'local.get $x local.get $i i32.add f32.load';
   return `(func $sum_mid (export "sum_mid") (param $x i32) (param $outer i32) (param $rows i32) (param $n i32) (param $out i32)
     (local $i i32) (local $end i32) (local $vecEnd i32) (local $r i32) (local $zero v128)
-    ${rowBounds}
+    ${ROW_BOUNDS}
     i32.const 0 i32x4.splat local.set $zero
     block $done
       local.get $outer i32.eqz br_if $done

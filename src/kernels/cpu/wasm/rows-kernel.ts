@@ -45,6 +45,7 @@
 // output pass exactly as JS: ((x − mean) · inv) rounded to float32.
 
 import { KERNEL_MAX_PAGES } from './module.js';
+import { rowPass } from './row-pass.js';
 import { expStmts, f64 } from './unary-kernel.js';
 
 /**
@@ -172,25 +173,12 @@ function softmaxFunc(): string {
 /** Σ over the row of `term` (a v128 of two float64s from the two floats at `addr`) in two two-lane partial sums, then the tail; into $s. */
 function pairSum(term: (load: string) => string, scalar: string): string {
   const at = (off: string) => `local.get $x local.get $i i32.add v128.load64_zero${off} f64x2.promote_low_f32x4`;
-  return `i32.const 0 local.set $i
-        i32.const 0 i32x4.splat local.tee $lo local.set $hi
-        block $vectors
-          local.get $vecEnd i32.eqz br_if $vectors
-          loop $vector
-            local.get $lo ${term(at(''))} f64x2.add local.set $lo
-            local.get $hi ${term(at(' offset=8'))} f64x2.add local.set $hi
-            local.get $i i32.const 16 i32.add local.tee $i local.get $vecEnd i32.lt_u br_if $vector
-          end
-        end
-        local.get $lo local.get $hi f64x2.add local.tee $lo f64x2.extract_lane 0
-        local.get $lo f64x2.extract_lane 1 f64.add local.set $s
-        block $tail
-          local.get $i local.get $end i32.ge_u br_if $tail
-          loop $float
-            local.get $s ${xAt} f64.promote_f32 ${scalar} f64.add local.set $s
-            local.get $i i32.const 4 i32.add local.tee $i local.get $end i32.lt_u br_if $float
-          end
-        end`;
+  return `i32.const 0 i32x4.splat local.tee $lo local.set $hi
+        ${rowPass(`local.get $lo ${term(at(''))} f64x2.add local.set $lo
+            local.get $hi ${term(at(' offset=8'))} f64x2.add local.set $hi`,
+    `local.get $s ${xAt} f64.promote_f32 ${scalar} f64.add local.set $s`,
+    `local.get $lo local.get $hi f64x2.add local.tee $lo f64x2.extract_lane 0
+        local.get $lo f64x2.extract_lane 1 f64.add local.set $s`)}`;
 }
 
 function layernormFunc(): string {

@@ -20,6 +20,7 @@
 // v128.store32_lane, so no lane reads or writes past the row.
 
 import { KERNEL_MAX_PAGES } from './module.js';
+import { ROW_BOUNDS, rowPass } from './row-pass.js';
 
 /** vs letters for c, a and b in that order: `vvs` is c and a stepping, b a scalar per row. */
 export type WhereForm = `${'v' | 's'}${'v' | 's'}${'v' | 's'}`;
@@ -48,32 +49,13 @@ function rowFunc(form: WhereForm): string {
     (param $c i32) (param $cRow i32) (param $a i32) (param $aRow i32) (param $b i32) (param $bRow i32)
     (param $out i32) (param $rows i32) (param $n i32)
     (local $i i32) (local $end i32) (local $vecEnd i32) (local $cS v128) (local $aS v128) (local $bS v128)
-    ;; byte offsets within a row: $end after the last float, $vecEnd after the last whole vector
-    local.get $n i32.const 2 i32.shl local.set $end
-    local.get $n i32.const -4 i32.and i32.const 2 i32.shl local.set $vecEnd
+    ${ROW_BOUNDS}
     block $done
       local.get $rows i32.eqz br_if $done
       loop $row
         ${splats}
-        i32.const 0 local.set $i
-        block $vectors
-          local.get $vecEnd i32.eqz br_if $vectors  ;; a loop body runs once before its test
-          loop $vector
-            local.get $out local.get $i i32.add
-            ${select('v128.load')}
-            v128.store
-            local.get $i i32.const 16 i32.add local.tee $i local.get $vecEnd i32.lt_u br_if $vector
-          end
-        end
-        block $tail
-          local.get $i local.get $end i32.ge_u br_if $tail
-          loop $float
-            local.get $out local.get $i i32.add
-            ${select('v128.load32_zero')}
-            v128.store32_lane 0
-            local.get $i i32.const 4 i32.add local.tee $i local.get $end i32.lt_u br_if $float
-          end
-        end
+        ${rowPass(`local.get $out local.get $i i32.add ${select('v128.load')} v128.store`,
+    `local.get $out local.get $i i32.add ${select('v128.load32_zero')} v128.store32_lane 0`)}
         local.get $c local.get $cRow i32.add local.set $c
         local.get $a local.get $aRow i32.add local.set $a
         local.get $b local.get $bRow i32.add local.set $b

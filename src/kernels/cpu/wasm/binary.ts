@@ -13,7 +13,7 @@ import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import type { BinaryName } from '../../../tensor/primitives.js';
 import { binary as jsBinary } from '../elementwise.js';
 import { ROW_FORMS, WASM_BINARY_OPS, type RowForm, type WasmBinaryOp, binaryWat } from './binary-kernel.js';
-import { KERNEL_MAX_PAGES, KernelModule, align16 } from './module.js';
+import { KERNEL_MAX_PAGES, KernelModule } from './module.js';
 import { planRows } from './plan.js';
 
 /**
@@ -71,20 +71,12 @@ export function tryWasmBinary(
 ): boolean {
   if (!isWasmOp(name) || !(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) return false;
   const fns = kernels.load();
-  const len = out.length;
-  const p = fns && planRows([a.length, b.length], [aShape, bShape], outShape, len);
+  const p = fns && planRows([a.length, b.length], [aShape, bShape], outShape, out.length);
   const form = p && formOf(p.steps);
-  const bOff = align16(4 * a.length), outOff = bOff + align16(4 * b.length);
-  const f32 = form && kernels.reserve(outOff + 4 * len);
-  if (!fns || !p || !form || !f32) return false;
-  f32.set(a, 0);
-  f32.set(b, bOff / 4);
+  if (!fns || !p || !form) return false;
   const f = fns.get(`${name}_${form}`)!;
-  const { row, block } = p, size = p.rows * p.n;
-  for (let t = 0; t < p.outer; t++) {
-    f(4 * t * block[0], 4 * row[0], bOff + 4 * t * block[1], 4 * row[1], outOff + 4 * t * size, p.rows, p.n);
-  }
-  kernels.calls++;
-  out.set(f32.subarray(outOff / 4, outOff / 4 + len));
-  return true;
+  const { row, block } = p, size = 4 * p.rows * p.n;
+  return kernels.run([a, b], out, ([aAt, bAt], outAt) => {
+    for (let t = 0; t < p.outer; t++) f(aAt + 4 * t * block[0], 4 * row[0], bAt + 4 * t * block[1], 4 * row[1], outAt + t * size, p.rows, p.n);
+  });
 }

@@ -56,10 +56,30 @@ export class KernelModule<F> {
   /**
    * The float32 view of a memory of at least `bytes` (grown by half again at
    * least, so a run of slowly larger calls grows rarely), or null past
-   * maxPages or before load(). Growing detaches the old view, so take the view
-   * after every reserve.
+   * maxPages or before load(). Growing detaches the old view.
    */
-  reserve(bytes: number): Float32Array | null {
+  /**
+   * One call: the inputs copied into memory one after another (each region
+   * 16-byte aligned), `call` with their byte addresses and out's, and out
+   * copied back. False, with out untouched, past maxPages or before load().
+   */
+  run(inputs: Float32Array[], out: Float32Array, call: (at: number[], outAt: number) => void): boolean {
+    const at: number[] = [];
+    let end = 0;
+    for (const x of inputs) {
+      at.push(end);
+      end += align16(4 * x.length);
+    }
+    const f32 = this.reserve(end + 4 * out.length);
+    if (!f32) return false;
+    inputs.forEach((x, i) => f32.set(x, at[i] / 4));
+    call(at, end);
+    this.calls++;
+    out.set(f32.subarray(end / 4, end / 4 + out.length));
+    return true;
+  }
+
+  private reserve(bytes: number): Float32Array | null {
     const w = this.loaded;
     if (!w) return null;
     const pages = Math.ceil(bytes / 65536), have = w.memory.buffer.byteLength / 65536;
@@ -71,4 +91,4 @@ export class KernelModule<F> {
 }
 
 /** Byte offsets rounded up to 16, so every region starts v128-aligned. */
-export const align16 = (bytes: number): number => (bytes + 15) & ~15;
+const align16 = (bytes: number): number => (bytes + 15) & ~15;

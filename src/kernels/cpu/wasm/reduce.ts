@@ -12,7 +12,7 @@ import { type Shape, broadcastStrides } from '../../../tensor/shapes.js';
 import { collapseAxes } from '../elementwise.js';
 import { reduce as jsReduce } from '../reduce.js';
 import { reduceWat } from './reduce-kernel.js';
-import { KERNEL_MAX_PAGES, KernelModule, align16 } from './module.js';
+import { KERNEL_MAX_PAGES, KernelModule } from './module.js';
 
 /**
  * Inputs with fewer elements than this run the JS loops: below it the fixed
@@ -83,13 +83,9 @@ export function tryWasmSum(kind: 'sum' | 'max', x: AnyTypedArray, xShape: Shape,
   if (kind !== 'sum' || !(x instanceof Float32Array && out instanceof Float32Array) || x.length === 0) return false;
   const fns = kernels.load();
   const p = fns && planSum(xShape, outShape);
-  const outOff = align16(4 * x.length);
-  const f32 = p && kernels.reserve(outOff + 4 * out.length);
-  if (!fns || !p || !f32) return false;
-  f32.set(x, 0);
-  if (p.kind === 'rows') fns.sumRows(0, p.rows, p.n, outOff);
-  else fns.sumMid(0, p.outer, p.rows, p.n, outOff);
-  kernels.calls++;
-  out.set(f32.subarray(outOff / 4, outOff / 4 + out.length));
-  return true;
+  if (!fns || !p) return false;
+  return kernels.run([x], out, ([xAt], outAt) => {
+    if (p.kind === 'rows') fns.sumRows(xAt, p.rows, p.n, outAt);
+    else fns.sumMid(xAt, p.outer, p.rows, p.n, outAt);
+  });
 }

@@ -9,7 +9,7 @@
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import { layernorm as jsLayernorm, softmax as jsSoftmax } from '../rows.js';
 import { rowsWat } from './rows-kernel.js';
-import { KERNEL_MAX_PAGES, KernelModule, align16 } from './module.js';
+import { KERNEL_MAX_PAGES, KernelModule } from './module.js';
 
 /**
  * Inputs with fewer elements than this run the JS loops (the fixed cost of a
@@ -34,18 +34,6 @@ export const wasmRowsCalls = (): number => kernels.calls;
 /** Test hook: forget the loaded module so the next call probes the runtime again. */
 export const resetWasmRows = (): void => kernels.reset();
 
-/** Copies x in, runs `call(outOff)`, copies out back; false (nothing touched) past KERNEL_MAX_PAGES. */
-function withMemory(x: Float32Array, out: Float32Array, call: (outOff: number) => void): boolean {
-  const outOff = align16(4 * x.length);
-  const f32 = kernels.reserve(outOff + 4 * out.length);
-  if (!f32) return false;
-  f32.set(x, 0);
-  call(outOff);
-  kernels.calls++;
-  out.set(f32.subarray(outOff / 4, outOff / 4 + out.length));
-  return true;
-}
-
 /** Float32 x and out of the same non-zero length, with the kernels loaded; else null. */
 function usable(x: AnyTypedArray, n: number, out: AnyTypedArray): Rows | null {
   if (!(x instanceof Float32Array && out instanceof Float32Array) || x.length === 0 || n <= 0 || x.length % n !== 0) return null;
@@ -55,13 +43,13 @@ function usable(x: AnyTypedArray, n: number, out: AnyTypedArray): Rows | null {
 /** Softmax along rows of n on the Wasm kernel, at any size; false (out untouched) when this path does not apply. */
 export function tryWasmSoftmax(x: AnyTypedArray, n: number, out: AnyTypedArray): boolean {
   const w = usable(x, n, out);
-  return !!w && withMemory(x as Float32Array, out as Float32Array, (o) => w.softmax(0, x.length / n, n, o));
+  return !!w && kernels.run([x as Float32Array], out as Float32Array, ([xAt], outAt) => w.softmax(xAt, x.length / n, n, outAt));
 }
 
 /** Layernorm along rows of n on the Wasm kernel, at any size; false (out untouched) when this path does not apply. */
 export function tryWasmLayernorm(x: AnyTypedArray, n: number, eps: number, out: AnyTypedArray): boolean {
   const w = usable(x, n, out);
-  return !!w && withMemory(x as Float32Array, out as Float32Array, (o) => w.layernorm(0, x.length / n, n, eps, o));
+  return !!w && kernels.run([x as Float32Array], out as Float32Array, ([xAt], outAt) => w.layernorm(xAt, x.length / n, n, eps, outAt));
 }
 
 /** The softmax of ../rows.ts (same contract); float32 inputs of at least WASM_ROWS_MIN elements run on Wasm. */

@@ -3,8 +3,8 @@
 // specification, and run everything this path does not take: float64, the
 // other unary ops, small outputs, and runtimes without Wasm SIMD.
 //
-// Each call copies x into the module's linear memory, runs the kernel in place
-// there, and copies the result out (the host plumbing is module.ts).
+// Each call copies x into the module's linear memory, runs the kernel into the
+// region after it, and copies the result out (the host plumbing is module.ts).
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import type { UnaryName } from '../../../tensor/primitives.js';
 import { unary as jsUnary } from '../elementwise.js';
@@ -58,11 +58,5 @@ export function tryWasmUnary(name: UnaryName, a: AnyTypedArray, out: AnyTypedArr
   if (!isWasmOp(name) || !(a instanceof Float32Array && out instanceof Float32Array)) return false;
   if (a.length !== out.length) throw new Error(`wasmUnary ${name}: input has ${a.length} elements, output ${out.length}`);
   const fns = kernels.load();
-  const f32 = fns && kernels.reserve(4 * a.length);
-  if (!fns || !f32) return false;
-  f32.set(a, 0);
-  fns[name](0, 0, a.length);
-  kernels.calls++;
-  out.set(f32.subarray(0, a.length));
-  return true;
+  return !!fns && kernels.run([a], out, ([aAt], outAt) => fns[name](aAt, outAt, a.length));
 }

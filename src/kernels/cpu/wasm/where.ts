@@ -12,7 +12,7 @@ import type { Shape } from '../../../tensor/shapes.js';
 import type { AnyTypedArray } from '../../../tensor/dtype.js';
 import { where as jsWhere } from '../elementwise.js';
 import { WHERE_FORMS, whereWat } from './where-kernel.js';
-import { KERNEL_MAX_PAGES, KernelModule, align16 } from './module.js';
+import { KERNEL_MAX_PAGES, KernelModule } from './module.js';
 import { planRows } from './plan.js';
 
 /**
@@ -70,21 +70,13 @@ export function tryWasmWhere(
 ): boolean {
   if (!(c instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) return false;
   const fns = kernels.load();
-  const len = out.length;
-  const p = fns && planRows([c.length, a.length, b.length], [cShape, aShape, bShape], outShape, len);
-  // Byte offsets of the regions: c at 0, then a, b, out.
-  const aOff = align16(4 * c.length), bOff = aOff + align16(4 * a.length), outOff = bOff + align16(4 * b.length);
-  const f32 = p && kernels.reserve(outOff + 4 * len);
-  if (!fns || !p || !f32) return false;
-  f32.set(c, 0);
-  f32.set(a, aOff / 4);
-  f32.set(b, bOff / 4);
+  const p = fns && planRows([c.length, a.length, b.length], [cShape, aShape, bShape], outShape, out.length);
+  if (!fns || !p) return false;
   const f = fns[formIndex(p.steps[0], p.steps[1], p.steps[2])];
-  const { row, block } = p, size = p.rows * p.n;
-  for (let t = 0; t < p.outer; t++) {
-    f(4 * t * block[0], 4 * row[0], aOff + 4 * t * block[1], 4 * row[1], bOff + 4 * t * block[2], 4 * row[2], outOff + 4 * t * size, p.rows, p.n);
-  }
-  kernels.calls++;
-  out.set(f32.subarray(outOff / 4, outOff / 4 + len));
-  return true;
+  const { row, block } = p, size = 4 * p.rows * p.n;
+  return kernels.run([c, a, b], out, ([cAt, aAt, bAt], outAt) => {
+    for (let t = 0; t < p.outer; t++) {
+      f(cAt + 4 * t * block[0], 4 * row[0], aAt + 4 * t * block[1], 4 * row[1], bAt + 4 * t * block[2], 4 * row[2], outAt + t * size, p.rows, p.n);
+    }
+  });
 }

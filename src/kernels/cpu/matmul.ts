@@ -46,27 +46,21 @@ export function matmul(
   const k = transA ? aShape[aShape.length - 2] : aShape[aShape.length - 1];
   const batchShape = outShape.slice(0, -2);
   const batch = sizeOf(batchShape);
-  const aBatch = sizeOf(aShape.slice(0, -2)), bBatch = sizeOf(bShape.slice(0, -2));
+  const bBatch = sizeOf(bShape.slice(0, -2));
   const [fa, fb, fc] = [a as Float, b as Float, out as Float];
   if (bBatch === 1 && !transA) {
     // A's batch rows stack into one tall matrix: (batch·M, K)·(K, N) is a single gemm.
     gemm({ a: fa, b: fb, c: fc, batch: 1, m: batch * m, k, n, transA, transB, strideA: 0, strideB: 0, strideC: 0 });
     return;
   }
-  if ((aBatch === batch || aBatch === 1) && (bBatch === batch || bBatch === 1)) {
-    // One operand is shared by every batch (stride 0) or both advance together.
-    gemm({
-      a: fa, b: fb, c: fc, batch, m, k, n, transA, transB,
-      strideA: aBatch === 1 ? 0 : m * k, strideB: bBatch === 1 ? 0 : k * n, strideC: m * n,
-    });
-    return;
-  }
-  // General broadcasting between batch dims. Merged as elementwise walks merge
-  // (collapseAxes), the innermost batch axis steps each operand by a fixed
-  // stride (0 where broadcast), so it is one strided gemm call; the outer
-  // axes loop. [m, B] against [1, B] (a stack of tangents against a shared
-  // batched operand) is m calls of batch B, not m·B calls of one matrix.
+  // Every other batch broadcast, merged as elementwise walks merge
+  // (collapseAxes): the innermost batch axis steps each operand by a fixed
+  // stride (0 where broadcast), so it is one strided gemm call, and the outer
+  // axes loop. A shared operand or two that advance together is one call; [m, B]
+  // against [1, B] (a stack of tangents against a shared batched operand) is m
+  // calls of batch B, not m·B calls of one matrix.
   const c = collapseAxes(batchShape, [broadcastStrides(aShape.slice(0, -2), batchShape), broadcastStrides(bShape.slice(0, -2), batchShape)]);
+  if (c.shape.length === 0) { c.shape.push(1); c.strides.forEach((st) => st.push(0)); } // every batch axis of size 1
   const inner = c.shape.length - 1;
   const [sa, sb] = c.strides;
   const outer = c.shape.slice(0, inner);

@@ -11,7 +11,7 @@
  * `prime`): the spectra repeat one sweep many times, and that steady state,
  * with the array pool holding that sweep's arrays, is what is timed.
  */
-import { type BlockSpec, blockDim, blockHvps } from '../src/hessian/index.js';
+import { type BlockSpec, blockDim, blockHvps, tangentOf } from '../src/hessian/index.js';
 import * as hg from '../src/index.js';
 import { makeRng } from '../src/util/rng.js';
 import { createVit, vitPresets } from '../src/models/vit.js';
@@ -40,7 +40,7 @@ export async function benchBlocks(runs = 5): Promise<BlockBenchRow> {
   const blocks: BlockSpec[] = model.blocks();
   const reqs = blocks.map((block) => ({ block, v: Float64Array.from({ length: blockDim(model.params, block) }, () => rng.normal()) }));
   const zeroV = hg.keep(Object.fromEntries(Object.entries(model.params).map(([k, t]) => [k, hg.zeros(t.shape, t.dtype)])));
-  const fullFor = reqs.map((r) => hg.keep({ ...zeroV, [r.block.param]: hg.tensor(embed(model.params[r.block.param], r.block, r.v), model.params[r.block.param].shape) }));
+  const fullFor = reqs.map((r) => hg.keep({ ...zeroV, [r.block.param]: tangentOf(model.params, r.block, r.v) }));
   // The default sweep carries one tangent per direction; the stacked path is timed beside it.
   const prev = hg.setTangentStacking(false);
   const stackedSweep = async () => { hg.setTangentStacking(true); try { await blockHvps(loss, model.params, reqs); } finally { hg.setTangentStacking(false); } };
@@ -58,9 +58,3 @@ export async function benchBlocks(runs = 5): Promise<BlockBenchRow> {
   };
 }
 
-/** v_b placed in a zero tensor of its parameter's shape (a row block sits at its rows). */
-function embed(t: hg.Tensor, block: BlockSpec, v: Float64Array): Float32Array {
-  const full = new Float32Array(t.size);
-  full.set(v, block.rows ? (t.size / t.shape[0]) * block.rows[0] : 0);
-  return full;
-}

@@ -136,8 +136,10 @@ export class TapeTrace implements Trace {
       const vjp = rules[node.op.op].vjp as AnyVjp;
       // Parents that keep the same directions share one call of the rule, on restricted values.
       for (const { ks, restrict } of parentGroups(node.parents, filter)) {
-        const r = restrict ?? ((x: Tensor) => x);
-        const cts = vjp(r(g), node.inputs.map(r), r(node.out!), node.op, node.parents.map((_, k) => ks.includes(k)));
+        const need = node.parents.map((_, k) => ks.includes(k));
+        const cts = restrict
+          ? vjp(restrict(g), node.inputs.map(restrict), restrict(node.out!), node.op, need)
+          : vjp(g, node.inputs, node.out!, node.op, need);
         for (const k of ks) {
           const p = node.parents[k]!;
           let c = cts[k];

@@ -26,7 +26,7 @@ export function blockDim(params: Record<string, Tensor>, b: BlockSpec): number {
 }
 
 /** The block's coordinates v (Float64, blockDim long) as a tangent of the block's whole parameter (zeros outside its rows). */
-function tangentOf(params: Record<string, Tensor>, b: BlockSpec, v: Float64Array): Tensor {
+export function tangentOf(params: Record<string, Tensor>, b: BlockSpec, v: Float64Array): Tensor {
   const t = params[b.param];
   const full = new Float64Array(t.size);
   const offset = b.rows ? (t.size / t.shape[0]) * b.rows[0] : 0;

@@ -57,4 +57,3 @@ export async function benchBlocks(runs = 5): Promise<BlockBenchRow> {
     fullMs: full, fullSpeedup: full / sweep,
   };
 }
-

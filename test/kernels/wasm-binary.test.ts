@@ -10,6 +10,7 @@ import { assemble } from '../../src/kernels/cpu/wasm/wat.js';
 import type { BinaryName } from '../../src/tensor/primitives.js';
 import { broadcastShapes } from '../../src/tensor/shapes.js';
 import * as hg from '../../src/index.js';
+import { expectJsFallback } from '../helpers/wasm-fallback.js';
 
 const OPS = ['add', 'sub', 'mul', 'div', 'greater', 'equal'] as const;
 const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
@@ -168,20 +169,14 @@ describe('wasm binary fallback', () => {
   afterEach(() => { vi.restoreAllMocks(); resetWasmBinary(); });
 
   it('runs the JS loops where the runtime lacks Wasm SIMD, and says so once on stderr', () => {
-    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    resetWasmBinary();
-    expect(wasmBinaryAvailable()).toBe(false);
-    const before = wasmBinaryCalls();
-    for (const op of OPS) {
-      const a = awkward(5000, 1), b = awkward(5000, 2), want = new Float32Array(5000), got = new Float32Array(5000);
-      expect(tryWasmBinary(op, a, [5000], b, [5000], got, [5000])).toBe(false);
-      jsBinary(op, a, [5000], b, [5000], want, [5000]);
-      wasmBinary(op, a, [5000], b, [5000], got, [5000]);
-      expectSameBits(got, want);
-    }
-    expect(wasmBinaryCalls()).toBe(before);
-    const lines = err.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('WebAssembly SIMD'));
-    expect(lines).toEqual(['heterograd: this runtime has no WebAssembly SIMD; float32 add/sub/mul/div/greater/equal use the JavaScript loops\n']);
+    expectJsFallback({ reset: resetWasmBinary, available: wasmBinaryAvailable, calls: wasmBinaryCalls }, 'float32 add/sub/mul/div/greater/equal use the JavaScript loops', () => {
+      for (const op of OPS) {
+        const a = awkward(5000, 1), b = awkward(5000, 2), want = new Float32Array(5000), got = new Float32Array(5000);
+        expect(tryWasmBinary(op, a, [5000], b, [5000], got, [5000])).toBe(false);
+        jsBinary(op, a, [5000], b, [5000], want, [5000]);
+        wasmBinary(op, a, [5000], b, [5000], got, [5000]);
+        expectSameBits(got, want);
+      }
+    });
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '../../src/kernels/cpu/wasm/reduce.js';
 import { assemble } from '../../src/kernels/cpu/wasm/wat.js';
 import * as hg from '../../src/index.js';
+import { expectJsFallback } from '../helpers/wasm-fallback.js';
 
 const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
 const DIMS = [1, 3, 5, 17, 48, 127, 129];
@@ -219,20 +220,14 @@ describe('wasm float32 sum fallback', () => {
   afterEach(() => { vi.restoreAllMocks(); resetWasmReduce(); });
 
   it('runs the JS loops where the runtime lacks Wasm SIMD, and says so once on stderr', () => {
-    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    resetWasmReduce();
-    expect(wasmReduceAvailable()).toBe(false);
-    const before = wasmReduceCalls();
-    for (const outShape of [[64, 1], [1, 80]]) {
-      const x = data(64 * 80, 1), want = new Float32Array(size(outShape)), got = new Float32Array(size(outShape));
-      expect(tryWasmSum('sum', x, [64, 80], got, outShape)).toBe(false);
-      jsReduce('sum', x, [64, 80], want, outShape);
-      wasmReduce('sum', x, [64, 80], got, outShape);
-      expectSameBits(got, want);
-    }
-    expect(wasmReduceCalls()).toBe(before);
-    const lines = err.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('WebAssembly SIMD'));
-    expect(lines).toEqual(['heterograd: this runtime has no WebAssembly SIMD; float32 sums use the JavaScript loops\n']);
+    expectJsFallback({ reset: resetWasmReduce, available: wasmReduceAvailable, calls: wasmReduceCalls }, 'float32 sums use the JavaScript loops', () => {
+      for (const outShape of [[64, 1], [1, 80]]) {
+        const x = data(64 * 80, 1), want = new Float32Array(size(outShape)), got = new Float32Array(size(outShape));
+        expect(tryWasmSum('sum', x, [64, 80], got, outShape)).toBe(false);
+        jsReduce('sum', x, [64, 80], want, outShape);
+        wasmReduce('sum', x, [64, 80], got, outShape);
+        expectSameBits(got, want);
+      }
+    });
   });
 });

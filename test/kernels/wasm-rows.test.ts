@@ -8,6 +8,7 @@ import {
 } from '../../src/kernels/cpu/wasm/rows.js';
 import { assemble } from '../../src/kernels/cpu/wasm/wat.js';
 import * as hg from '../../src/index.js';
+import { expectJsFallback } from '../helpers/wasm-fallback.js';
 
 /** Deterministic floats in [-scale, scale) (an LCG). */
 function data(n: number, seed: number, scale = 4): Float32Array {
@@ -154,16 +155,11 @@ describe('wasm rows fallback', () => {
   afterEach(() => { vi.restoreAllMocks(); resetWasmRows(); });
 
   it('runs the JS loops where the runtime lacks Wasm SIMD, and says so once on stderr', () => {
-    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    resetWasmRows();
-    expect(wasmRowsAvailable()).toBe(false);
-    const before = wasmRowsCalls(), x = data(1024, 2), want = new Float32Array(1024), got = new Float32Array(1024);
-    expect(tryWasmSoftmax(x, 16, got)).toBe(false);
-    jsSoftmax(x, 16, want); wasmSoftmax(x, 16, got); expect(got).toEqual(want);
-    jsLayernorm(x, 16, 1e-5, want); wasmLayernorm(x, 16, 1e-5, got); expect(got).toEqual(want);
-    expect(wasmRowsCalls()).toBe(before);
-    const lines = err.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('WebAssembly SIMD'));
-    expect(lines).toEqual(['heterograd: this runtime has no WebAssembly SIMD; float32 softmax and layernorm use the JavaScript loops\n']);
+    expectJsFallback({ reset: resetWasmRows, available: wasmRowsAvailable, calls: wasmRowsCalls }, 'float32 softmax and layernorm use the JavaScript loops', () => {
+      const x = data(1024, 2), want = new Float32Array(1024), got = new Float32Array(1024);
+      expect(tryWasmSoftmax(x, 16, got)).toBe(false);
+      jsSoftmax(x, 16, want); wasmSoftmax(x, 16, got); expect(got).toEqual(want);
+      jsLayernorm(x, 16, 1e-5, want); wasmLayernorm(x, 16, 1e-5, got); expect(got).toEqual(want);
+    });
   });
 });

@@ -15,6 +15,7 @@ import {
 import { assemble } from '../../src/kernels/cpu/wasm/wat.js';
 import type { UnaryName } from '../../src/tensor/primitives.js';
 import * as hg from '../../src/index.js';
+import { expectJsFallback } from '../helpers/wasm-fallback.js';
 
 const OPS = ['exp', 'tanh', 'erf'] as const;
 const TRUE: Record<(typeof OPS)[number], (x: number) => number> = { exp: Math.exp, tanh: Math.tanh, erf };
@@ -203,20 +204,14 @@ describe('wasm unary fallback', () => {
   afterEach(() => { vi.restoreAllMocks(); resetWasmUnary(); });
 
   it('runs the JS loops where the runtime lacks Wasm SIMD, and says so once on stderr', () => {
-    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    resetWasmUnary();
-    expect(wasmUnaryAvailable()).toBe(false);
-    const before = wasmUnaryCalls();
-    for (const op of OPS) {
-      const a = sweep(-6, 6, 4999), got = new Float32Array(a.length), want = new Float32Array(a.length);
-      expect(tryWasmUnary(op, a, got)).toBe(false);
-      jsUnary(op, a, want);
-      wasmUnary(op, a, got);
-      expect(bitDiffs(got, want)).toEqual([]);
-    }
-    expect(wasmUnaryCalls()).toBe(before);
-    const lines = err.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('WebAssembly SIMD'));
-    expect(lines).toEqual(['heterograd: this runtime has no WebAssembly SIMD; float32 exp/tanh/erf use the JavaScript loops\n']);
+    expectJsFallback({ reset: resetWasmUnary, available: wasmUnaryAvailable, calls: wasmUnaryCalls }, 'float32 exp/tanh/erf use the JavaScript loops', () => {
+      for (const op of OPS) {
+        const a = sweep(-6, 6, 4999), got = new Float32Array(a.length), want = new Float32Array(a.length);
+        expect(tryWasmUnary(op, a, got)).toBe(false);
+        jsUnary(op, a, want);
+        wasmUnary(op, a, got);
+        expect(bitDiffs(got, want)).toEqual([]);
+      }
+    });
   });
 });

@@ -9,6 +9,7 @@ import {
 import { assemble } from '../../src/kernels/cpu/wasm/wat.js';
 import { broadcastShapes } from '../../src/tensor/shapes.js';
 import * as hg from '../../src/index.js';
+import { expectJsFallback } from '../helpers/wasm-fallback.js';
 
 const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
 const LENGTHS = [0, 1, 3, 4, 5, 127, 128, 129, 4099];
@@ -151,18 +152,12 @@ describe('wasm where fallback', () => {
   afterEach(() => { vi.restoreAllMocks(); resetWasmWhere(); });
 
   it('runs the JS loop where the runtime lacks Wasm SIMD, and says so once on stderr', () => {
-    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    resetWasmWhere();
-    expect(wasmWhereAvailable()).toBe(false);
-    const before = wasmWhereCalls();
-    const c = awkward(5000, 1, true), a = awkward(5000, 2), b = awkward(5000, 3), want = new Float32Array(5000), got = new Float32Array(5000);
-    expect(tryWasmWhere(c, [5000], a, [5000], b, [5000], got, [5000])).toBe(false);
-    jsWhere(c, [5000], a, [5000], b, [5000], want, [5000]);
-    wasmWhere(c, [5000], a, [5000], b, [5000], got, [5000]);
-    expectSameBits(got, want);
-    expect(wasmWhereCalls()).toBe(before);
-    const lines = err.mock.calls.map((l) => String(l[0])).filter((l) => l.includes('WebAssembly SIMD'));
-    expect(lines).toEqual(['heterograd: this runtime has no WebAssembly SIMD; float32 where uses the JavaScript loop\n']);
+    expectJsFallback({ reset: resetWasmWhere, available: wasmWhereAvailable, calls: wasmWhereCalls }, 'float32 where uses the JavaScript loop', () => {
+      const c = awkward(5000, 1, true), a = awkward(5000, 2), b = awkward(5000, 3), want = new Float32Array(5000), got = new Float32Array(5000);
+      expect(tryWasmWhere(c, [5000], a, [5000], b, [5000], got, [5000])).toBe(false);
+      jsWhere(c, [5000], a, [5000], b, [5000], want, [5000]);
+      wasmWhere(c, [5000], a, [5000], b, [5000], got, [5000]);
+      expectSameBits(got, want);
+    });
   });
 });

@@ -11,6 +11,7 @@ import type { BinaryName } from '../../src/tensor/primitives.js';
 import { broadcastShapes } from '../../src/tensor/shapes.js';
 import * as hg from '../../src/index.js';
 import { expectJsFallback } from '../helpers/wasm-fallback.js';
+import { firstBitDifference } from '../helpers/bits.js';
 
 const OPS = ['add', 'sub', 'mul', 'div', 'greater', 'equal'] as const;
 const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
@@ -39,9 +40,7 @@ function awkward(n: number, seed: number): Float32Array {
 function expectSameBits(got: Float32Array, want: Float32Array): void {
   if (got.length <= 100_000) expect(got).toEqual(want);
   expect(got.length).toBe(want.length);
-  const g = new Uint32Array(got.buffer, got.byteOffset, got.length), w = new Uint32Array(want.buffer, want.byteOffset, want.length);
-  let bad = -1;
-  for (let i = 0; i < got.length && bad < 0; i++) if (g[i] !== w[i] && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) bad = i;
+  const bad = firstBitDifference(got, want);
   expect(bad).toBe(-1);
 }
 

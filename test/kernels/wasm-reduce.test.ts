@@ -13,6 +13,7 @@ import {
 import { assemble } from '../../src/kernels/cpu/wasm/wat.js';
 import * as hg from '../../src/index.js';
 import { expectJsFallback } from '../helpers/wasm-fallback.js';
+import { firstBitDifference } from '../helpers/bits.js';
 
 const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
 const DIMS = [1, 3, 5, 17, 48, 127, 129];
@@ -34,9 +35,7 @@ const keep = (shape: number[], axes: number[]) => shape.map((d, i) => (axes.incl
 /** Bit-for-bit equal, any NaN matching any NaN; toEqual also separates -0 from 0. */
 function expectSameBits(got: Float32Array, want: Float32Array): void {
   expect(got).toEqual(want);
-  const g = new Uint32Array(got.buffer, got.byteOffset, got.length), w = new Uint32Array(want.buffer, want.byteOffset, want.length);
-  let bad = -1;
-  for (let i = 0; i < got.length && bad < 0; i++) if (g[i] !== w[i] && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) bad = i;
+  const bad = firstBitDifference(got, want);
   expect(bad).toBe(-1);
 }
 

@@ -10,6 +10,7 @@ import { assemble } from '../../src/kernels/cpu/wasm/wat.js';
 import { broadcastShapes } from '../../src/tensor/shapes.js';
 import * as hg from '../../src/index.js';
 import { expectJsFallback } from '../helpers/wasm-fallback.js';
+import { firstBitDifference } from '../helpers/bits.js';
 
 const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
 const LENGTHS = [0, 1, 3, 4, 5, 127, 128, 129, 4099];
@@ -33,9 +34,7 @@ function awkward(n: number, seed: number, zeros = false): Float32Array {
 /** Bit-for-bit equal, except that any NaN matches any NaN (JS may change a NaN's payload on the way). */
 function expectSameBits(got: Float32Array, want: Float32Array): void {
   expect(got.length).toBe(want.length);
-  const g = new Uint32Array(got.buffer, got.byteOffset, got.length), w = new Uint32Array(want.buffer, want.byteOffset, want.length);
-  let bad = -1;
-  for (let i = 0; i < got.length && bad < 0; i++) if (g[i] !== w[i] && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) bad = i;
+  const bad = firstBitDifference(got, want);
   expect(bad, bad < 0 ? '' : `element ${bad}: got ${got[bad]}, want ${want[bad]}`).toBe(-1);
 }
 
